@@ -1,0 +1,167 @@
+// The validated, fully defaulted settings of one stack. Produced by `loadSettings()` (components/config/load.ts)
+// from Pulumi config; every other layer reads only this. Plain values decide how many resources exist;
+// secrets stay pulumi.Output so they never become plain text.
+import * as pulumi from "@pulumi/pulumi";
+
+export type Cloud = "aws" | "gcp";
+export type SizePreset = "small" | "medium" | "large";
+/** How management replicas coordinate (spec §2.1, §2.4). */
+export type CoordinatorKind = "none" | "embedded" | "nats" | "redis" | "external-nats" | "external-redis";
+/** debian: apt, env files in /etc/default. rhel: dnf, env files in /etc/sysconfig (spec §5, D14). */
+export type OsFamily = "debian" | "rhel";
+export type NatGatewayMode = "perAz" | "single";
+/** The only values management accepts in Host.Proto; anything else panics on first peer login (spec §1.2). */
+export type HostProto = "udp" | "dtls" | "tcp" | "http" | "https";
+export type LogLevel = "panic" | "fatal" | "error" | "warn" | "info" | "debug" | "trace";
+
+export interface StunServer {
+    readonly proto: HostProto;
+    /** e.g. "stun:stun.example.com:3478" */
+    readonly uri: string;
+}
+
+export interface RelaySettings {
+    /** DNS-safe, unique; the relay is published as relay-<name>.<domain>. */
+    readonly name: string;
+    /** Cloud region the relay host runs in (e.g. "eu-west-1"). */
+    readonly region: string;
+    readonly instanceType: string;
+}
+
+export interface Settings {
+    readonly cloud: Cloud;
+    /** Public hostname of the control plane, e.g. "openzro.example.com". */
+    readonly domain: string;
+    /** DNS zone (Route53 hosted zone name) that contains `domain` and the relay records. */
+    readonly dnsZone: string;
+    readonly size: SizePreset;
+    /** Pinned openZro package version, e.g. "0.53.1". */
+    readonly openzroVersion: string;
+    readonly logLevel: LogLevel;
+    /** Primary region: network, controllers, database, load balancer. */
+    readonly region: string;
+    /** Applied to every taggable resource, on top of project/stack/component tags. */
+    readonly tags: Readonly<Record<string, string>>;
+    /** `protect: true` on stateful resources (database). */
+    readonly protectResources: boolean;
+
+    readonly network: {
+        readonly vpcCidr: string;
+        /** 1..3 availability zones for subnets; controllers are spread round-robin over them. */
+        readonly azCount: number;
+        readonly natGateways: NatGatewayMode;
+        /** Pool the relay-region VPCs are carved from; must not overlap vpcCidr. */
+        readonly relayVpcCidr: string;
+    };
+
+    readonly controllers: {
+        /** 1, or an odd number >= 3 with the embedded coordinator. */
+        readonly count: number;
+        readonly instanceType: string;
+        readonly rootVolumeGb: number;
+        /** Overrides the Ubuntu 24.04 LTS lookup. */
+        readonly amiId?: string;
+    };
+
+    readonly relay: {
+        /** UDP+TCP port every relay listens on and advertises. */
+        readonly port: number;
+        readonly rootVolumeGb: number;
+        readonly amiId?: string;
+        /** Relay.CredentialsTTL in management.json (Go duration). */
+        readonly credentialsTtl: string;
+    };
+    /** At least one; each gets its own host, public address and DNS name. */
+    readonly relays: readonly RelaySettings[];
+
+    readonly bastion: {
+        readonly instanceType: string;
+    };
+
+    readonly ssh: {
+        readonly user: string;
+        /** Sources allowed to SSH to the bastion and the relays. */
+        readonly allowedCidrs: readonly string[];
+        /** Both set, or neither (then a key pair is generated with @pulumi/tls). */
+        readonly publicKey?: string;
+        readonly privateKey?: pulumi.Output<string>;
+    };
+
+    readonly database: {
+        /** Major version, "16" or later. */
+        readonly engineVersion: string;
+        readonly instanceClass: string;
+        readonly allocatedStorageGb: number;
+        readonly maxAllocatedStorageGb: number;
+        readonly multiAz: boolean;
+        readonly backupRetentionDays: number;
+        readonly deletionProtection: boolean;
+        readonly skipFinalSnapshot: boolean;
+        readonly performanceInsights: boolean;
+        /** Master user; management connects as this user. */
+        readonly username: string;
+    };
+
+    readonly loadBalancer: {
+        /** ALB idle timeout; long so peers' gRPC streams are not cut (max 4000). */
+        readonly idleTimeoutSeconds: number;
+        readonly deregistrationDelaySeconds: number;
+        readonly healthCheckIntervalSeconds: number;
+        readonly healthyThreshold: number;
+        readonly unhealthyThreshold: number;
+        /** ALB TLS security policy (TLS 1.2+ / 1.3). */
+        readonly sslPolicy: string;
+    };
+
+    readonly oidc: {
+        /** https URL of the external identity provider (or https://<domain>/dex with dex.enabled). */
+        readonly issuer: string;
+        readonly clientId: string;
+        readonly audience: string;
+        /** Space-separated scopes. */
+        readonly scopes: string;
+        readonly userIdClaim: string;
+        /** IdpManagerConfig.ManagerType (spec §1.2); "none" unless an IdP API is configured. */
+        readonly idpManagerType: string;
+        /** Render DeviceAuthorizationFlow (openzro login on headless peers). */
+        readonly deviceAuthFlow: boolean;
+        readonly clientSecret?: pulumi.Output<string>;
+    };
+
+    /** Proxy /dex/ to an operator-run Dex on 127.0.0.1:<port> (spec §6). */
+    readonly dex: {
+        readonly enabled: boolean;
+        readonly port: number;
+    };
+
+    readonly cluster: {
+        readonly coordinator: CoordinatorKind;
+        /** Route port between management NATS servers (embedded or standalone nats-server). */
+        readonly peerPort: number;
+        /** Route port of signal's own embedded NATS cluster (embedded coordinator only). */
+        readonly signalPeerPort: number;
+        /** external-nats / external-redis only. */
+        readonly url?: pulumi.Output<string>;
+    };
+
+    readonly management: {
+        /** --dns-domain; must not overlap `domain`. */
+        readonly dnsDomain: string;
+        readonly anonymousMetrics: boolean;
+        readonly geoliteUpdate: boolean;
+        readonly disableDefaultPolicy: boolean;
+        /** Persist traffic (flow) events in the openzro_flow database. */
+        readonly flowStore: boolean;
+        /** OPENZRO_FLOW_RETENTION (Go duration). */
+        readonly flowRetention: string;
+    };
+
+    readonly stuns: readonly StunServer[];
+
+    readonly hosts: {
+        readonly osFamily: OsFamily;
+    };
+
+    /** Production reads the openZro version proven by this stack (`<org>/<project>/<stack>`). */
+    readonly promoteFromStack?: string;
+}

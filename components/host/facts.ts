@@ -1,0 +1,81 @@
+// The hand-over from a cloud footprint (AWS today, GCP later) to the cloud-agnostic host layer.
+// Both footprints produce exactly this shape; the host layer and every renderer exist once.
+import * as pulumi from "@pulumi/pulumi";
+
+/** How the SSH client reaches a host: directly, or through the bastion as a jump host. */
+export interface SshRoute {
+    /** Address the SSH client dials (through the proxy when set): private IP for controllers, public for relays. */
+    readonly host: pulumi.Input<string>;
+    readonly user: string;
+    /** Secret. */
+    readonly privateKey: pulumi.Input<string>;
+    readonly proxy?: {
+        readonly host: pulumi.Input<string>;
+        readonly user: string;
+        readonly privateKey: pulumi.Input<string>;
+    };
+}
+
+export interface ControllerFacts {
+    /** 0-based position; controller 0 bootstraps the database and is first in every rollout. */
+    readonly index: number;
+    /** Resource-name stem, e.g. "controller-1". */
+    readonly name: string;
+    /** Unique per controller; it is the embedded NATS server_name (spec §2.4). */
+    readonly hostname: string;
+    readonly privateIp: pulumi.Input<string>;
+    /** Availability zone. */
+    readonly zone: pulumi.Input<string>;
+    readonly ssh: SshRoute;
+    /** The instance: commands are `deletedWith` it and wait for it. */
+    readonly instance: pulumi.Resource;
+}
+
+export interface RelayFacts {
+    readonly name: string;
+    readonly region: string;
+    /** Its own public address (Elastic IP / static external IP); never shared (spec §4). */
+    readonly publicIp: pulumi.Input<string>;
+    /** relay-<name>.<domain>, resolving to publicIp only. */
+    readonly dnsName: string;
+    readonly ssh: SshRoute;
+    readonly instance: pulumi.Resource;
+}
+
+export interface DatabaseFacts {
+    /** Endpoint hostname of the managed PostgreSQL. */
+    readonly host: pulumi.Input<string>;
+    readonly port: pulumi.Input<number>;
+    readonly user: string;
+    /** Secret. */
+    readonly password: pulumi.Input<string>;
+    /** Database created by the cloud (the main store); activity/flow/dex are created by the host layer. */
+    readonly mainDatabase: string;
+    /** Resources the database bootstrap must wait for (instance, and anything that must exist before connecting). */
+    readonly dependsOn: pulumi.Resource[];
+}
+
+/** What the host layer needs to drain a controller from the load balancer and know when it is back. */
+export interface LoadBalancerFacts {
+    /** Source CIDRs of the real proxies in front of nginx (the LB's subnets). Never 0.0.0.0/0. */
+    readonly proxyCidrs: readonly string[];
+    readonly healthCheckIntervalSeconds: number;
+    readonly healthyThreshold: number;
+    readonly unhealthyThreshold: number;
+    readonly deregistrationDelaySeconds: number;
+}
+
+export interface FootprintFacts {
+    readonly controllers: readonly ControllerFacts[];
+    readonly relays: readonly RelayFacts[];
+    readonly database: DatabaseFacts;
+    readonly loadBalancer: LoadBalancerFacts;
+}
+
+/** The three stores management uses, plus Dex's (spec §1.4, HELM naming). */
+export const DATABASE_NAMES = {
+    main: "openzro",
+    activity: "openzro_activity",
+    flow: "openzro_flow",
+    dex: "dex",
+} as const;

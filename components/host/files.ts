@@ -1,0 +1,53 @@
+// A file the host layer writes on a host, and the signatures of the renderers that produce them.
+// Renderers are pure: plain values in, file content out. The host layer calls them twice per host:
+// once with real secrets (shipped, as a secret Output) and once with REDACTED (the offline plan's hosts/).
+
+/** systemd units a file belongs to; a changed file restarts exactly these. */
+export type ServiceName =
+    | "openzro-management"
+    | "openzro-signal"
+    | "openzro-relay"
+    | "nginx"
+    | "nats-server"
+    | "redis-server";
+
+export interface HostFile {
+    /** Absolute path on the host. */
+    readonly path: string;
+    readonly content: string;
+    /** Octal, e.g. "0640". Files holding secrets are 0600 or 0640. */
+    readonly mode: string;
+    readonly owner: string;
+    readonly group: string;
+    /** Services to restart when this file changes (empty: nothing restarts, e.g. dashboard assets). */
+    readonly restarts: readonly ServiceName[];
+    /** True when the content holds a secret. */
+    readonly secret: boolean;
+}
+
+/** Stand-in for every secret value in redacted renderings (offline plan, logs, diffs). */
+export const REDACTED = "[secret]";
+
+/** Secrets a renderer may need, as plain strings (real values, or REDACTED for the plan). */
+export interface RenderSecrets {
+    /** Relay.Secret and every relay's OZ_AUTH_SECRET. */
+    readonly relayAuthSecret: string;
+    /** DataStoreEncryptionKey: base64 of exactly 32 bytes, same on every controller. */
+    readonly dataStoreEncryptionKey: string;
+    /** OPENZRO_MGMT_WG_PRIVATE_KEY: one WireGuard private key shared by every management replica. */
+    readonly managementWgPrivateKey: string;
+    readonly databasePassword: string;
+    /** Password of a standalone nats-server (routes) or redis-server (requirepass/masterauth). */
+    readonly coordinatorPassword: string;
+    /** external-nats / external-redis URL (may carry credentials). */
+    readonly clusterUrl?: string;
+    readonly oidcClientSecret?: string;
+}
+
+/** Plain (resolved) facts about the whole deployment that renderers need. */
+export interface RenderTopology {
+    readonly controllers: readonly { readonly name: string; readonly hostname: string; readonly privateIp: string }[];
+    readonly relays: readonly { readonly name: string; readonly dnsName: string; readonly publicIp: string }[];
+    readonly database: { readonly host: string; readonly port: number; readonly user: string; readonly mainDatabase: string };
+    readonly proxyCidrs: readonly string[];
+}

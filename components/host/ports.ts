@@ -1,0 +1,23 @@
+// Every port a host uses, in one place. Management, signal and relay all default their metrics server to
+// :9090 (spec §3, D13), so each daemon on a controller gets its own.
+export const MANAGEMENT_PORT = 33073; // REST + gRPC (packaged unit); nothing listens on 33071 (spec §1.3, D2/D3)
+export const MANAGEMENT_METRICS_PORT = 9091;
+export const SIGNAL_PORT = 10000;
+export const SIGNAL_METRICS_PORT = 9092;
+export const RELAY_METRICS_PORT = 9090; // relays run alone on their host
+/** nginx, HTTP/1.1: dashboard, /api, /dex/, health. The load balancer's HTTP target group. */
+export const NGINX_HTTP_PORT = 80;
+/** nginx, cleartext HTTP/2 (h2c): gRPC to management, flow and signal. The load balancer's gRPC target groups. */
+export const NGINX_GRPC_PORT = 8080;
+/** Health and drain switch, served by nginx on both ports. */
+export const HEALTH_PATH = "/healthz";
+/** Drain flag: while it exists, nginx health answers 503 (HTTP) / UNAVAILABLE (gRPC). */
+export const DRAIN_FILE = "/var/lib/openzro/drain";
+/** Management's embedded NATS client listener (loopback only, spec §2.4). */
+export const EMBEDDED_NATS_CLIENT_PORT = 4222;
+/** Signal's own embedded NATS client listener (must differ from management's on the same host). */
+export const SIGNAL_NATS_CLIENT_PORT = 4223;
+/** Standalone nats-server client port (coordinator "nats"). */
+export const NATS_CLIENT_PORT = 4222;
+export const REDIS_PORT = 6379;
+export const POSTGRES_PORT = 5432;

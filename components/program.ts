@@ -1,0 +1,52 @@
+// The whole deployment: cloud footprint, then the cloud-agnostic host layer on top of its facts.
+// index.ts and the offline plan (scripts/plan.ts) both call these two functions, so the plan evaluates
+// exactly the program `pulumi up` runs.
+import * as pulumi from "@pulumi/pulumi";
+import { Settings } from "./config/types";
+import { AwsFootprint } from "./aws/footprint";
+import { ClusterSecrets } from "./host/secrets";
+import { HostLayer } from "./host/layer";
+
+export interface Deployment {
+    readonly settings: Settings;
+    readonly footprint: AwsFootprint;
+    readonly secrets: ClusterSecrets;
+    readonly hosts: HostLayer;
+    /** The openZro version the hosts run: this stack's setting, or the one promoteFromStack proved. */
+    readonly openzroVersion: pulumi.Output<string>;
+}
+
+export function deployOpenzro(settings: Settings): Deployment {
+    if (settings.cloud !== "aws") {
+        // Validated config may say gcp; the GCP footprint does not exist yet, and failing here is better than a
+        // half-built stack.
+        throw new Error(`cloud: "${settings.cloud}" is not implemented yet; set openzro:cloud to "aws"`);
+    }
+    const footprint = new AwsFootprint("openzro", { settings });
+    const secrets = new ClusterSecrets("openzro", {});
+    const openzroVersion = resolveVersion(settings);
+    const hosts = new HostLayer("openzro", {
+        settings,
+        facts: footprint.facts,
+        secrets,
+        openzroVersion,
+    });
+    return { settings, footprint, secrets, hosts, openzroVersion };
+}
+
+/** Production can run exactly the version staging proved: read it from staging's stack outputs. */
+function resolveVersion(settings: Settings): pulumi.Output<string> {
+    if (!settings.promoteFromStack) {
+        return pulumi.output(settings.openzroVersion);
+    }
+    const source = new pulumi.StackReference(settings.promoteFromStack);
+    return source.requireOutput("openzroVersion").apply((v) => String(v));
+}
+
+/** The stack outputs, secrets as secrets. */
+export function stackOutputs(d: Deployment): Record<string, pulumi.Output<unknown>> {
+    return {
+        ...d.footprint.outputs,
+        openzroVersion: d.openzroVersion,
+    };
+}
