@@ -1,0 +1,209 @@
+// The whole AWS footprint of one stack, and its hand-over to the cloud-agnostic host layer: plain facts about the
+// hosts, the database and the load balancer (components/host/facts.ts), plus the stack outputs.
+import * as pulumi from "@pulumi/pulumi";
+import { Settings } from "../config/types";
+import { relayAddress } from "../config/naming";
+import { DATABASE_NAMES, FootprintFacts, SshRoute } from "../host/facts";
+import { UbuntuAmis } from "./ami";
+import { Bastion } from "./bastion";
+import { Certificate } from "./certificate";
+import { Controllers } from "./controllers";
+import { Database } from "./database";
+import { LoadBalancer } from "./loadBalancer";
+import { Network } from "./network";
+import { RegionalProviders, relayRegions } from "./providers";
+import { RelayRegion } from "./relayRegion";
+import { SecurityGroups } from "./securityGroups";
+import { SshKeys } from "./sshKey";
+import { relayVpcPlan } from "./relayVpcPlan";
+
+export interface AwsFootprintArgs {
+    readonly settings: Settings;
+}
+
+export interface AwsFootprintOutputs {
+    readonly dashboardUrl: pulumi.Output<string>;
+    readonly managementEndpoint: pulumi.Output<string>;
+    readonly relayAddresses: pulumi.Output<string[]>;
+    readonly controllerPrivateIps: pulumi.Output<string[]>;
+    readonly bastionAddress: pulumi.Output<string>;
+    readonly databaseEndpoint: pulumi.Output<string>;
+    readonly certificateArn: pulumi.Output<string>;
+    /** Secret: the generated key, or the configured one. */
+    readonly sshPrivateKey: pulumi.Output<string>;
+}
+
+export class AwsFootprint extends pulumi.ComponentResource {
+    readonly facts: FootprintFacts;
+    readonly outputs: AwsFootprintOutputs;
+
+    constructor(name: string, args: AwsFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("openzro:aws:Footprint", name, {}, opts);
+        const { settings } = args;
+        assertRelayAmiIsRegional(settings);
+
+        const providers = new RegionalProviders(name, settings, this);
+        const primary = providers.primary;
+        const sshKeys = new SshKeys(name, { settings, regions: providers.regions(), providers }, { parent: this });
+
+        const network = new Network(
+            name,
+            { vpcCidr: settings.network.vpcCidr, azCount: settings.network.azCount, natGateways: settings.network.natGateways, provider: primary },
+            { parent: this, providers: { aws: primary } },
+        );
+        const groups = new SecurityGroups(name, { settings, vpcId: network.vpcId, provider: primary }, { parent: this, providers: { aws: primary } });
+        const amis = new UbuntuAmis({ parent: this, provider: primary });
+
+        const bastion = new Bastion(
+            name,
+            {
+                instanceType: settings.bastion.instanceType,
+                amis,
+                subnetId: network.publicSubnetIds[0],
+                securityGroupId: groups.bastionId,
+                keyName: sshKeys.keyName(settings.region),
+                provider: primary,
+            },
+            { parent: this, providers: { aws: primary } },
+        );
+        const controllers = new Controllers(
+            name,
+            {
+                settings,
+                amis,
+                privateSubnetIds: network.privateSubnetIds,
+                securityGroupId: groups.controllersId,
+                keyName: sshKeys.keyName(settings.region),
+                provider: primary,
+            },
+            { parent: this, providers: { aws: primary } },
+        );
+        const database = new Database(
+            name,
+            { settings, privateSubnetIds: network.privateSubnetIds, securityGroupId: groups.databaseId, provider: primary },
+            { parent: this, providers: { aws: primary } },
+        );
+        const certificate = new Certificate(
+            name,
+            { domain: settings.domain, dnsZone: settings.dnsZone, provider: primary },
+            { parent: this, providers: { aws: primary } },
+        );
+        const loadBalancer = new LoadBalancer(
+            name,
+            {
+                settings,
+                vpcId: network.vpcId,
+                publicSubnetIds: network.publicSubnetIds,
+                securityGroupId: groups.albId,
+                certificateArn: certificate.certificateArn,
+                zoneId: certificate.zoneId,
+                targets: controllers.hosts.map((h) => ({ name: h.name, instanceId: h.instance.id })),
+                provider: primary,
+            },
+            { parent: this, providers: { aws: primary } },
+        );
+
+        const regions = relayRegions(settings);
+        const vpcPlans = relayVpcPlan(settings.network.relayVpcCidr, regions);
+        const relayHosts = regions.flatMap((region) => {
+            const plan = vpcPlans(region);
+            const relayRegion = new RelayRegion(
+                `${name}-relays-${region}`,
+                {
+                    settings,
+                    region,
+                    vpcCidr: plan.vpcCidr,
+                    publicSubnetCidrs: plan.publicSubnets,
+                    relays: settings.relays.filter((r) => r.region === region),
+                    keyName: sshKeys.keyName(region),
+                    zoneId: certificate.zoneId,
+                    provider: providers.for(region),
+                    dnsProvider: primary,
+                },
+                { parent: this },
+            );
+            return relayRegion.hosts;
+        });
+        // Facts list relays in configuration order, whatever the region grouping.
+        const relaysInOrder = settings.relays.map((relay) => {
+            const found = relayHosts.find((h) => h.relay.name === relay.name);
+            if (!found) {
+                throw new Error(`relay "${relay.name}" was not created`);
+            }
+            return found;
+        });
+
+        const user = settings.ssh.user;
+        const privateKey = sshKeys.privateKey;
+        const viaBastion = (host: pulumi.Input<string>): SshRoute => ({
+            host,
+            user,
+            privateKey,
+            proxy: { host: bastion.publicIp, user, privateKey },
+        });
+
+        this.facts = {
+            controllers: controllers.hosts.map((h) => ({
+                index: h.index,
+                name: h.name,
+                hostname: h.hostname,
+                privateIp: h.privateIp,
+                zone: h.zone,
+                ssh: viaBastion(h.privateIp),
+                instance: h.instance,
+            })),
+            relays: relaysInOrder.map(({ relay, host }) => ({
+                name: relay.name,
+                region: relay.region,
+                publicIp: host.publicIp,
+                dnsName: host.dnsName,
+                ssh: { host: host.publicIp, user, privateKey },
+                instance: host.instance,
+            })),
+            database: {
+                host: database.address,
+                port: database.port,
+                user: database.username,
+                password: database.password,
+                mainDatabase: DATABASE_NAMES.main,
+                // The bootstrap connects from a controller: it needs the instance and the rule that lets it in.
+                dependsOn: [database.instance, ...ruleOrNothing(groups, "database-in-5432")],
+            },
+            loadBalancer: {
+                proxyCidrs: [...network.publicSubnetCidrs],
+                healthCheckIntervalSeconds: settings.loadBalancer.healthCheckIntervalSeconds,
+                healthyThreshold: settings.loadBalancer.healthyThreshold,
+                unhealthyThreshold: settings.loadBalancer.unhealthyThreshold,
+                deregistrationDelaySeconds: settings.loadBalancer.deregistrationDelaySeconds,
+            },
+        };
+
+        this.outputs = {
+            dashboardUrl: pulumi.output(`https://${settings.domain}`),
+            managementEndpoint: pulumi.output(`https://${settings.domain}:443`),
+            relayAddresses: pulumi.output(settings.relays.map((r) => relayAddress(r.name, settings.domain, settings.relay.port))),
+            controllerPrivateIps: pulumi.all(controllers.hosts.map((h) => h.privateIp)),
+            bastionAddress: bastion.publicIp,
+            databaseEndpoint: database.endpoint,
+            certificateArn: certificate.certificateArn,
+            sshPrivateKey: pulumi.secret(privateKey),
+        };
+
+        this.registerOutputs({ ...this.outputs });
+    }
+}
+
+function ruleOrNothing(groups: SecurityGroups, key: string): pulumi.Resource[] {
+    const rule = groups.rules.get(key);
+    return rule ? [rule] : [];
+}
+
+/** AMI ids are regional: one configured relay AMI cannot be right for relays in several regions. */
+function assertRelayAmiIsRegional(settings: Settings): void {
+    const regions = relayRegions(settings);
+    if (settings.relay.amiId && regions.length > 1) {
+        throw new Error(
+            `relay.amiId: an AMI id exists in one region only (got "${settings.relay.amiId}" for relays in ${regions.join(", ")}); unset relay.amiId to look up Ubuntu 24.04 in each region`,
+        );
+    }
+}

@@ -1,0 +1,64 @@
+// One relay process on its own host with its OWN Elastic IP and DNS name. Peers compare relay instance URLs as
+// strings, so several relay processes behind one address cannot pair their peers (spec §4, ADR-0014): every
+// relay gets a distinct address and an A record that points at that address only.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { RelaySettings } from "../config/types";
+import { relayDnsName, relayHostName, relayHostname } from "../config/naming";
+import { hostInstanceArgs, hostInstanceOptions } from "./instance";
+import { resourceTags } from "./tags";
+
+export interface RelayHostArgs {
+    readonly relay: RelaySettings;
+    readonly domain: string;
+    readonly rootVolumeGb: number;
+    readonly ami: pulumi.Input<string>;
+    readonly amiFromLookup: boolean;
+    readonly subnetId: pulumi.Input<string>;
+    readonly securityGroupId: pulumi.Input<string>;
+    readonly keyName: pulumi.Input<string>;
+    readonly zoneId: pulumi.Input<string>;
+    /** The relay's region. */
+    readonly provider: aws.Provider;
+    /** The primary provider: Route53 is global and the zone is managed from the primary region. */
+    readonly dnsProvider: aws.Provider;
+}
+
+export class RelayHost extends pulumi.ComponentResource {
+    readonly instance: aws.ec2.Instance;
+    /** Elastic IP: this relay's own public address. */
+    readonly publicIp: pulumi.Output<string>;
+    readonly dnsName: string;
+
+    constructor(name: string, args: RelayHostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("openzro:aws:RelayHost", name, {}, opts);
+        const stack = pulumi.getStack();
+        const stem = relayHostName(args.relay.name);
+        const tags = resourceTags("relays", stack, stem);
+        const childOpts = { parent: this, provider: args.provider };
+
+        const hostArgs = {
+            instanceType: args.relay.instanceType,
+            ami: args.ami,
+            amiFromLookup: args.amiFromLookup,
+            subnetId: args.subnetId,
+            securityGroupIds: [args.securityGroupId],
+            keyName: args.keyName,
+            hostname: relayHostname(args.relay.name),
+            rootVolumeGb: args.rootVolumeGb,
+            tags,
+        };
+        this.instance = new aws.ec2.Instance(`${name}-host`, hostInstanceArgs(hostArgs), hostInstanceOptions(hostArgs, childOpts));
+        const eip = new aws.ec2.Eip(`${name}-ip`, { domain: "vpc", instance: this.instance.id, tags }, childOpts);
+        this.publicIp = eip.publicIp;
+
+        this.dnsName = relayDnsName(args.relay.name, args.domain);
+        new aws.route53.Record(
+            `${name}-dns`,
+            { zoneId: args.zoneId, name: this.dnsName, type: "A", ttl: 300, records: [this.publicIp] },
+            { parent: this, provider: args.dnsProvider },
+        );
+
+        this.registerOutputs({ publicIp: this.publicIp, dnsName: this.dnsName });
+    }
+}

@@ -1,0 +1,102 @@
+// Everything relays need in one region: a small VPC of its own (public subnets only, relays have public
+// addresses), an internet gateway, a route table, the relay security group, and one RelayHost per relay.
+// Every child runs on that region's provider; only the relays' DNS records use the primary one.
+import * as pulumi from "@pulumi/pulumi";
+import * as aws from "@pulumi/aws";
+import { RelaySettings, Settings } from "../config/types";
+import { relayHostName } from "../config/naming";
+import { instanceArchitecture } from "./architecture";
+import { UbuntuAmis } from "./ami";
+import { RelayHost } from "./relayHost";
+import { createSecurityRules, GROUP_COMPONENT } from "./securityGroups";
+import { relaySecurityRules } from "./securityRules";
+import { resourceTags } from "./tags";
+import { roundRobinSlot } from "./zones";
+
+export interface RelayRegionArgs {
+    readonly settings: Settings;
+    readonly region: string;
+    /** Carved from network.relayVpcCidr by planRelayVpcs. */
+    readonly vpcCidr: string;
+    /** Decides how many subnets exist; relays are spread over them round-robin. */
+    readonly publicSubnetCidrs: readonly string[];
+    /** The relays of this region; decides how many hosts exist. */
+    readonly relays: readonly RelaySettings[];
+    readonly keyName: pulumi.Input<string>;
+    readonly zoneId: pulumi.Input<string>;
+    readonly provider: aws.Provider;
+    readonly dnsProvider: aws.Provider;
+}
+
+export class RelayRegion extends pulumi.ComponentResource {
+    readonly hosts: readonly { readonly relay: RelaySettings; readonly host: RelayHost }[];
+
+    constructor(name: string, args: RelayRegionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("openzro:aws:RelayRegion", name, {}, { ...opts, providers: { aws: args.provider } });
+        const { settings } = args;
+        const stack = pulumi.getStack();
+        const tags = (stem: string) => resourceTags("relays", stack, `relays-${args.region}-${stem}`);
+        const childOpts = { parent: this, provider: args.provider };
+
+        const zones = aws.getAvailabilityZonesOutput(
+            { state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] },
+            childOpts,
+        );
+        const vpc = new aws.ec2.Vpc(
+            `${name}-vpc`,
+            { cidrBlock: args.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: tags("vpc") },
+            childOpts,
+        );
+        const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, childOpts);
+        const routes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: tags("public") }, childOpts);
+        new aws.ec2.Route(`${name}-public-default`, { routeTableId: routes.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, childOpts);
+
+        const subnets = args.publicSubnetCidrs.map((cidr, i) => {
+            const subnet = new aws.ec2.Subnet(
+                `${name}-public-${i + 1}`,
+                {
+                    vpcId: vpc.id,
+                    cidrBlock: cidr,
+                    availabilityZone: zones.names.apply((names) => names[roundRobinSlot(i, names.length)]),
+                    mapPublicIpOnLaunch: false,
+                    tags: { ...tags(`public-${i + 1}`), Tier: "public" },
+                },
+                childOpts,
+            );
+            new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, { subnetId: subnet.id, routeTableId: routes.id }, childOpts);
+            return subnet;
+        });
+
+        const group = new aws.ec2.SecurityGroup(
+            `${name}-relay`,
+            { vpcId: vpc.id, description: "openZro relays: relay port and SSH only", tags: tags("relay") },
+            childOpts,
+        );
+        createSecurityRules(name, relaySecurityRules(settings), { relay: group.id }, (g) => GROUP_COMPONENT[g], childOpts);
+
+        const amis = new UbuntuAmis({ parent: this, provider: args.provider });
+        this.hosts = args.relays.map((relay, i) => {
+            const arch = instanceArchitecture(relay.instanceType, `relays[${relay.name}].instanceType`);
+            const host = new RelayHost(
+                `${name}-${relayHostName(relay.name)}`,
+                {
+                    relay,
+                    domain: settings.domain,
+                    rootVolumeGb: settings.relay.rootVolumeGb,
+                    ami: amis.imageId(arch, settings.relay.amiId),
+                    amiFromLookup: !settings.relay.amiId,
+                    subnetId: subnets[roundRobinSlot(i, subnets.length)].id,
+                    securityGroupId: group.id,
+                    keyName: args.keyName,
+                    zoneId: args.zoneId,
+                    provider: args.provider,
+                    dnsProvider: args.dnsProvider,
+                },
+                { parent: this },
+            );
+            return { relay, host };
+        });
+
+        this.registerOutputs({ publicIps: this.hosts.map((h) => h.host.publicIp) });
+    }
+}
