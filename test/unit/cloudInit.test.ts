@@ -1,0 +1,60 @@
+import * as yaml from "js-yaml";
+import { renderCloudInit } from "../../components/host/cloudInit";
+import { controllerHostname, relayHostname } from "../../components/config/naming";
+
+describe("renderCloudInit", () => {
+    it("starts with the #cloud-config marker cloud-init requires on the first line", () => {
+        expect(renderCloudInit({ hostname: "openzro-controller-1" }).split("\n")[0]).toBe("#cloud-config");
+    });
+
+    it.each([
+        ["controller", controllerHostname(0)],
+        ["third controller", controllerHostname(2)],
+        ["relay", relayHostname("eu-west")],
+    ])("sets the %s hostname, lets cloud-init own it, and maps it in /etc/hosts", (_what, hostname) => {
+        const doc = yaml.load(renderCloudInit({ hostname })) as Record<string, unknown>;
+        expect(doc).toEqual({ hostname, preserve_hostname: false, manage_etc_hosts: true });
+    });
+
+    it("adds the fqdn when given", () => {
+        const doc = yaml.load(renderCloudInit({ hostname: "openzro-relay-fra", fqdn: "openzro-relay-fra.example.com" })) as Record<string, unknown>;
+        expect(doc.fqdn).toBe("openzro-relay-fra.example.com");
+        expect(doc.hostname).toBe("openzro-relay-fra");
+    });
+
+    it("gives distinct controllers distinct user data (embedded NATS server_name is the hostname)", () => {
+        const rendered = new Set([0, 1, 2].map((i) => renderCloudInit({ hostname: controllerHostname(i) })));
+        expect(rendered.size).toBe(3);
+    });
+
+    it("carries nothing but identity: no packages, commands, users or files", () => {
+        const doc = yaml.load(renderCloudInit({ hostname: "openzro-bastion", fqdn: "openzro-bastion.example.com" })) as Record<string, unknown>;
+        expect(Object.keys(doc).sort()).toEqual(["fqdn", "hostname", "manage_etc_hosts", "preserve_hostname"]);
+    });
+
+    it.each([
+        ["empty", ""],
+        ["upper case", "Controller-1"],
+        ["underscore", "controller_1"],
+        ["leading hyphen", "-controller"],
+        ["trailing hyphen", "controller-"],
+        ["dots (an fqdn)", "controller.example.com"],
+        ["YAML injection", "x\nruncmd: [reboot]"],
+        ["64 characters", "a".repeat(64)],
+    ])("rejects a %s hostname with a message naming the key", (_what, hostname) => {
+        expect(() => renderCloudInit({ hostname })).toThrow(/^hostname: .*got/);
+    });
+
+    it("accepts a 63-character label", () => {
+        expect(() => renderCloudInit({ hostname: "a".repeat(63) })).not.toThrow();
+    });
+
+    it.each([
+        ["single label", "openzro-bastion"],
+        ["other host", "other.example.com"],
+        ["injection", "openzro-bastion.example.com\nruncmd: [reboot]"],
+        ["empty label", "openzro-bastion..com"],
+    ])("rejects an fqdn that is a %s", (_what, fqdn) => {
+        expect(() => renderCloudInit({ hostname: "openzro-bastion", fqdn })).toThrow(/^fqdn: /);
+    });
+});
