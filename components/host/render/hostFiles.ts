@@ -1,0 +1,108 @@
+// Every file a controller or a relay gets, with its path, ownership, mode and the services it restarts.
+// The host layer calls these twice per host: with real secrets (shipped) and with REDACTED (offline plan).
+import { relayDnsName } from "../../config/naming";
+import { Settings } from "../../config/types";
+import { HostFile, RenderSecrets, RenderTopology, ServiceName } from "../files";
+import { renderDashboardEnv } from "./dashboardEnv";
+import { RenderError } from "./errors";
+import { renderManagementEnv } from "./managementEnv";
+import { oidcClientSecret, renderManagementJson } from "./managementJson";
+import { NatsServerConfOptions, renderNatsServerConf } from "./natsServer";
+import { NginxSiteOptions, renderNginxSite } from "./nginx";
+import {
+    DASHBOARD_ENV_PATH,
+    MANAGEMENT_JSON_PATH,
+    NATS_SERVER_CONF_PATH,
+    NGINX_SITE_PATH,
+    OpenzroUnit,
+    REDIS_CONF_PATH,
+    dropInPath,
+    envFilePath,
+} from "./paths";
+import { RedisConfOptions, renderRedisConf } from "./redis";
+import { renderRelayEnv } from "./relayEnv";
+import { renderSignalEnv } from "./signalEnv";
+import { renderManagementDropIn, renderRelayDropIn, renderSignalDropIn } from "./systemd";
+import { controllerAt } from "./topology";
+
+/** Non-default renderer parameters, for tests that run the files on loopback addresses and temp dirs. */
+export interface ControllerRenderOptions {
+    readonly nginx?: NginxSiteOptions;
+    readonly nats?: NatsServerConfOptions;
+    readonly redis?: RedisConfOptions;
+}
+
+function file(
+    path: string,
+    content: string,
+    access: { mode: string; owner: string; group: string },
+    restarts: readonly ServiceName[],
+    secret: boolean,
+): HostFile {
+    return { path, content, ...access, restarts, secret };
+}
+
+/** Secrets readable by the service's group only; root writes them (the daemons never do). */
+const OPENZRO_SECRET = { mode: "0640", owner: "root", group: "openzro" };
+const ROOT_PUBLIC = { mode: "0644", owner: "root", group: "root" };
+/** Read by root only (render-env.sh runs as root). */
+const ROOT_PRIVATE = { mode: "0640", owner: "root", group: "root" };
+
+/** The systemd drop-ins of a controller (management, signal) or a relay. */
+export function renderSystemdDropIns(settings: Settings, role: "controller" | "relay"): HostFile[] {
+    const dropIn = (unit: OpenzroUnit, content: string) => file(dropInPath(unit), content, ROOT_PUBLIC, [unit], false);
+    return role === "controller"
+        ? [dropIn("openzro-management", renderManagementDropIn(settings)), dropIn("openzro-signal", renderSignalDropIn(settings))]
+        : [dropIn("openzro-relay", renderRelayDropIn(settings))];
+}
+
+export function renderControllerFiles(
+    settings: Settings,
+    topology: RenderTopology,
+    controllerIndex: number,
+    secrets: RenderSecrets,
+    options: ControllerRenderOptions = {},
+): HostFile[] {
+    controllerAt(settings, topology, controllerIndex);
+    const os = settings.hosts.osFamily;
+    const coordinator = settings.cluster.coordinator;
+    const multi = topology.controllers.length > 1;
+    // Signal's env carries a credential only when its broker URL does.
+    const signalEnvSecret = multi && (coordinator === "redis" || coordinator === "external-nats" || coordinator === "external-redis");
+
+    const files: HostFile[] = [
+        file(MANAGEMENT_JSON_PATH, renderManagementJson(settings, topology, secrets), OPENZRO_SECRET, ["openzro-management"], true),
+        file(envFilePath(os, "openzro-management"), renderManagementEnv(settings, topology, controllerIndex, secrets), OPENZRO_SECRET, ["openzro-management"], true),
+        file(envFilePath(os, "openzro-signal"), renderSignalEnv(settings, topology, controllerIndex, secrets), OPENZRO_SECRET, ["openzro-signal"], signalEnvSecret),
+        ...renderSystemdDropIns(settings, "controller"),
+        // No service restarts for the dashboard: the converge script re-runs render-env.sh when this path changes.
+        file(DASHBOARD_ENV_PATH, renderDashboardEnv(settings, secrets), ROOT_PRIVATE, [], oidcClientSecret(settings, secrets) !== undefined),
+        file(NGINX_SITE_PATH, renderNginxSite(settings, topology, options.nginx), ROOT_PUBLIC, ["nginx"], false),
+    ];
+    if (coordinator === "nats") {
+        files.push(
+            file(NATS_SERVER_CONF_PATH, renderNatsServerConf(settings, topology, controllerIndex, secrets, options.nats), { mode: "0640", owner: "nats", group: "nats" }, ["nats-server"], multi),
+        );
+    }
+    if (coordinator === "redis") {
+        files.push(
+            file(REDIS_CONF_PATH, renderRedisConf(settings, topology, controllerIndex, secrets, options.redis), { mode: "0640", owner: "redis", group: "redis" }, ["redis-server"], true),
+        );
+    }
+    return files;
+}
+
+export function renderRelayFiles(settings: Settings, topology: RenderTopology, relayIndex: number, secrets: RenderSecrets): HostFile[] {
+    const relay = settings.relays[relayIndex];
+    const handed = topology.relays[relayIndex];
+    if (!relay || !handed || topology.relays.length !== settings.relays.length) {
+        throw new RenderError("relayIndex", "no such relay in both the settings and the footprint", relayIndex, `use 0..${settings.relays.length - 1} with one footprint relay per configured relay`);
+    }
+    if (handed.name !== relay.name || handed.dnsName !== relayDnsName(relay.name, settings.domain)) {
+        throw new RenderError(`relays[${relayIndex}]`, "the footprint's relay does not match the configured one", handed, "hand over relays in configured order with relay-<name>.<domain> names");
+    }
+    return [
+        file(envFilePath(settings.hosts.osFamily, "openzro-relay"), renderRelayEnv(settings, relayIndex, secrets), OPENZRO_SECRET, ["openzro-relay"], true),
+        ...renderSystemdDropIns(settings, "relay"),
+    ];
+}

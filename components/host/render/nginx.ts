@@ -1,0 +1,218 @@
+// The nginx site on every controller, behind the ALB (spec §3, §6; ARCHITECTURE §1):
+//  - server A, HTTP/1.1 (ALB HTTP target group): dashboard SPA, /api to management, /dex/ to Dex, /healthz;
+//  - server B, cleartext HTTP/2 (ALB gRPC target groups): management, flow and signal gRPC services.
+// Works on nginx 1.22 (Debian 12): `listen ... http2` instead of `http2 on;`. Every address, port and
+// filesystem root is a parameter so the integration tests run this same text on loopback and temp dirs.
+import { Settings } from "../../config/types";
+import { RenderTopology } from "../files";
+import { DRAIN_FILE, HEALTH_PATH, MANAGEMENT_PORT, NGINX_GRPC_PORT, NGINX_HTTP_PORT, SIGNAL_PORT } from "../ports";
+import { RenderError } from "./errors";
+import { DASHBOARD_ROOT } from "./paths";
+import { proxyCidrsOf } from "./topology";
+
+export interface NginxSiteOptions {
+    /** `listen` of server A (HTTP/1.1), e.g. "80" or "127.0.0.11:18080". Default: NGINX_HTTP_PORT. */
+    readonly httpListen?: string;
+    /** `listen` of server B (h2c gRPC), e.g. "8080" or "127.0.0.11:18081". Default: NGINX_GRPC_PORT. */
+    readonly grpcListen?: string;
+    /** Static dashboard root. Default: /usr/share/openzro-dashboard. */
+    readonly dashboardRoot?: string;
+    /** While this file exists the host reports itself unhealthy. Default: DRAIN_FILE. */
+    readonly drainFile?: string;
+    /** host:port of management (REST + gRPC). Default: 127.0.0.1:33073 — never 33071, where nothing listens (D3). */
+    readonly managementUpstream?: string;
+    /** host:port of signal gRPC. Default: 127.0.0.1:10000. */
+    readonly signalUpstream?: string;
+    /** host:port of Dex's HTTP listener. Default: 127.0.0.1:<settings.dex.port>. */
+    readonly dexUpstream?: string;
+    /** Read/send/body timeout of gRPC streams (nginx time syntax). Default "1d"; tests may shorten it. */
+    readonly streamTimeout?: string;
+}
+
+export type ResolvedNginxSiteOptions = Required<NginxSiteOptions>;
+
+export function resolveNginxSiteOptions(settings: Settings, options: NginxSiteOptions = {}): ResolvedNginxSiteOptions {
+    const resolved: ResolvedNginxSiteOptions = {
+        httpListen: options.httpListen ?? String(NGINX_HTTP_PORT),
+        grpcListen: options.grpcListen ?? String(NGINX_GRPC_PORT),
+        dashboardRoot: options.dashboardRoot ?? DASHBOARD_ROOT,
+        drainFile: options.drainFile ?? DRAIN_FILE,
+        managementUpstream: options.managementUpstream ?? `127.0.0.1:${MANAGEMENT_PORT}`,
+        signalUpstream: options.signalUpstream ?? `127.0.0.1:${SIGNAL_PORT}`,
+        dexUpstream: options.dexUpstream ?? `127.0.0.1:${settings.dex.port}`,
+        streamTimeout: options.streamTimeout ?? "1d",
+    };
+    for (const [key, value] of Object.entries(resolved) as [string, string][]) {
+        // Everything lands unquoted in nginx syntax: refuse anything that could end or inject a directive.
+        if (!/^[A-Za-z0-9_.:/\[\]-]+$/.test(value)) {
+            throw new RenderError(`nginx ${key}`, "not a plain address, path or time", value, "use letters, digits and . : / - _ [ ] only");
+        }
+    }
+    return resolved;
+}
+
+function realIp(proxyCidrs: readonly string[]): string[] {
+    // The ALB appends the client address to X-Forwarded-For; trusting it only from the ALB subnets keeps the
+    // client address (logs, rate limits, management's peer IPs) without letting anyone else spoof it.
+    return [...proxyCidrs.map((c) => `set_real_ip_from ${c};`), "real_ip_header X-Forwarded-For;", "real_ip_recursive on;"];
+}
+
+function healthLocation(o: ResolvedNginxSiteOptions): string[] {
+    // The load balancer's health check: 503 while draining (the rolling upgrade touches the drain file), else
+    // management's SCIM ServiceProviderConfig, which answers 200 without auth (spec §3); management down → 503.
+    return [
+        `location = ${HEALTH_PATH} {`,
+        "    access_log off;",
+        `    if (-f ${o.drainFile}) {`,
+        "        return 503;",
+        "    }",
+        `    proxy_pass http://${o.managementUpstream}/scim/v2/ServiceProviderConfig;`,
+        "    proxy_connect_timeout 2s;",
+        "    proxy_read_timeout 5s;",
+        "    error_page 502 504 =503 @openzro_unhealthy;",
+        "}",
+        "",
+        "location @openzro_unhealthy {",
+        "    return 503;",
+        "}",
+    ];
+}
+
+function proxyHeaders(): string[] {
+    return [
+        "proxy_http_version 1.1;",
+        "proxy_set_header Host $host;",
+        "proxy_set_header X-Real-IP $remote_addr;",
+        "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+        "proxy_set_header X-Forwarded-Proto $openzro_forwarded_proto;",
+    ];
+}
+
+function grpcLocation(path: string, upstream: string, o: ResolvedNginxSiteOptions): string[] {
+    return [
+        `location ${path} {`,
+        `    if (-f ${o.drainFile}) {`,
+        "        return 503;",
+        "    }",
+        "    error_page 502 503 504 = @openzro_grpc_unavailable;",
+        `    grpc_pass grpc://${upstream};`,
+        "}",
+    ];
+}
+
+function indent(lines: readonly string[], depth = 1): string[] {
+    return lines.map((l) => (l === "" ? "" : `${"    ".repeat(depth)}${l}`));
+}
+
+export function renderNginxSite(settings: Settings, topology: RenderTopology, options: NginxSiteOptions = {}): string {
+    const o = resolveNginxSiteOptions(settings, options);
+    const proxies = proxyCidrsOf(topology);
+    // Keep idle client connections longer than the ALB's idle timeout, so the ALB never reuses a connection
+    // nginx is closing (AWS's guidance for targets); HTTP/2 connections use keepalive_timeout since 1.19.7.
+    const keepalive = `keepalive_timeout ${settings.loadBalancer.idleTimeoutSeconds + 60}s;`;
+
+    const httpServer = [
+        "server {",
+        ...indent([
+            `listen ${o.httpListen} default_server;`,
+            "server_name _;",
+            "server_tokens off;",
+            keepalive,
+            "",
+            ...realIp(proxies),
+            "",
+            `root ${o.dashboardRoot};`,
+            "index index.html;",
+            "",
+            // The browser sees these over HTTPS from the ALB, so HSTS takes effect.
+            'add_header Strict-Transport-Security "max-age=63072000" always;',
+            'add_header X-Content-Type-Options "nosniff" always;',
+            'add_header X-Frame-Options "SAMEORIGIN" always;',
+            'add_header Referrer-Policy "strict-origin-when-cross-origin" always;',
+            "",
+            ...healthLocation(o),
+            "",
+            "# Management REST shares the gRPC port (33073); nothing listens on 33071 (spec §1.3, D3).",
+            "location /api/ {",
+            ...indent([`proxy_pass http://${o.managementUpstream};`, ...proxyHeaders()]),
+            "}",
+            ...(settings.dex.enabled
+                ? [
+                      "",
+                      "# Dex serves every route under its issuer path /dex: no URI on proxy_pass, so the prefix is kept (spec §6, D9).",
+                      "location /dex/ {",
+                      ...indent([`proxy_pass http://${o.dexUpstream};`, ...proxyHeaders()]),
+                      "}",
+                  ]
+                : []),
+            "",
+            "# Dashboard (static export): deep links fall back to the SPA.",
+            "location / {",
+            "    try_files $uri $uri.html $uri/ /index.html;",
+            "}",
+        ]),
+        "}",
+    ];
+
+    const grpcServer = [
+        "server {",
+        ...indent([
+            // h2c with prior knowledge: the ALB's gRPC target groups speak HTTP/2 to the target without TLS.
+            `listen ${o.grpcListen} http2 default_server;`,
+            "server_name _;",
+            "server_tokens off;",
+            keepalive,
+            "",
+            ...realIp(proxies),
+            "",
+            "# Peers hold Sync/ConnectStream/Events open for hours: no size cap on a stream's body and long",
+            "# timeouts both ways (management pings every 30 s, but nginx does not forward HTTP/2 PINGs).",
+            "client_max_body_size 0;",
+            `client_body_timeout ${o.streamTimeout};`,
+            `grpc_read_timeout ${o.streamTimeout};`,
+            `grpc_send_timeout ${o.streamTimeout};`,
+            "grpc_socket_keepalive on;",
+            "# Management reads the client address from these (ReverseProxy.TrustedPeers includes 127.0.0.1/32).",
+            "grpc_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+            "grpc_set_header X-Real-IP $remote_addr;",
+            "",
+            ...grpcLocation("/management.ManagementService/", o.managementUpstream, o),
+            "",
+            "# FlowService is served by management, on the same port (spec §1.2).",
+            ...grpcLocation("/flow.FlowService/", o.managementUpstream, o),
+            "",
+            ...grpcLocation("/signalexchange.SignalExchange/", o.signalUpstream, o),
+            "",
+            ...healthLocation(o),
+            "",
+            "# Draining, or the daemon is down: answer as gRPC UNAVAILABLE (14) so clients and the ALB's gRPC",
+            "# health checks retry elsewhere instead of reading an HTML error page. Trailers-only response.",
+            "location @openzro_grpc_unavailable {",
+            "    default_type application/grpc;",
+            "    add_header grpc-status 14 always;",
+            '    add_header grpc-message "openzro: host draining or upstream unavailable" always;',
+            "    return 204;",
+            "}",
+            "",
+            "location / {",
+            "    return 404;",
+            "}",
+        ]),
+        "}",
+    ];
+
+    return [
+        "# Managed by Pulumi (openzro). Local edits are overwritten on the next `pulumi up`.",
+        "",
+        "# Clients reach the ALB over HTTPS; keep that scheme for the upstreams, or ours for direct requests.",
+        "map $http_x_forwarded_proto $openzro_forwarded_proto {",
+        "    default $http_x_forwarded_proto;",
+        '    ""      $scheme;',
+        "}",
+        "",
+        ...httpServer,
+        "",
+        ...grpcServer,
+        "",
+    ].join("\n");
+}
