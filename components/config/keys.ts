@@ -1,0 +1,150 @@
+// The catalogue of config keys (namespace `openzro`): their kind and where their default comes from.
+// loadSettings() reads keys from it, the Pulumi.yaml test checks the project file against it, and
+// docs/configuration.md documents the same list.
+
+/** Static defaults. Production-safe: staging relaxes them in its own stack file. */
+export const DEFAULTS = {
+    cloud: "aws",
+    size: "medium",
+    logLevel: "info",
+    tags: {} as Readonly<Record<string, string>>,
+    protectResources: true,
+    vpcCidr: "10.40.0.0/16",
+    azCount: 3,
+    natGateways: "perAz",
+    relayVpcCidr: "10.64.0.0/12",
+    relayPort: 33080,
+    relayCredentialsTtl: "24h",
+    bastionInstanceType: "t3.micro",
+    sshUser: "ubuntu",
+    dbBackupRetentionDays: 14,
+    dbDeletionProtection: true,
+    dbSkipFinalSnapshot: false,
+    dbPerformanceInsights: false,
+    dbUsername: "openzro_admin",
+    dbEngineVersion: "16",
+    albIdleTimeoutSeconds: 3600,
+    albDeregistrationDelaySeconds: 30,
+    albHealthCheckIntervalSeconds: 10,
+    albHealthyThreshold: 2,
+    albUnhealthyThreshold: 2,
+    albSslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    oidcClientId: "openzro-dashboard",
+    oidcScopes: "openid profile email offline_access",
+    oidcUserIdClaim: "sub",
+    idpManagerType: "none",
+    oidcDeviceAuthFlow: true,
+    dexEnabled: false,
+    dexPort: 5556,
+    clusterPeerPort: 6222,
+    signalPeerPort: 6223,
+    managementDnsDomain: "openzro.selfhosted",
+    anonymousMetrics: false,
+    geoliteUpdate: true,
+    disableDefaultPolicy: false,
+    flowStore: true,
+    flowRetention: "720h",
+    stuns: [] as readonly { proto: string; uri: string }[],
+    osFamily: "debian",
+} as const;
+
+/** How a key's value is written in Pulumi config. */
+export type KeyKind = "string" | "integer" | "boolean" | "stringList" | "object" | "secret";
+
+/**
+ * Where the default comes from:
+ * - static: DEFAULTS[key] (Pulumi.yaml carries the same default);
+ * - derived: computed from other keys (size preset, controller count, domain, ...);
+ * - optional: no default, the feature is off / the lookup is used;
+ * - required: the stack must set it.
+ * Pulumi.yaml gives derived and optional keys `default: ""` because a project key without a default is
+ * required by the Pulumi CLI; the empty string means "not set" everywhere in this module.
+ */
+export type DefaultRule = "static" | "derived" | "optional" | "required";
+
+export interface KeySpec {
+    readonly kind: KeyKind;
+    readonly rule: DefaultRule;
+}
+
+const spec = <K extends KeyKind, R extends DefaultRule>(kind: K, rule: R) => ({ kind, rule }) as const;
+
+export const CONFIG_KEYS = {
+    cloud: spec("string", "static"),
+    domain: spec("string", "required"),
+    dnsZone: spec("string", "required"),
+    size: spec("string", "static"),
+    openzroVersion: spec("string", "required"),
+    logLevel: spec("string", "static"),
+    tags: spec("object", "static"),
+    protectResources: spec("boolean", "static"),
+    vpcCidr: spec("string", "static"),
+    azCount: spec("integer", "static"),
+    natGateways: spec("string", "static"),
+    relayVpcCidr: spec("string", "static"),
+    controllerCount: spec("integer", "derived"),
+    controllerInstanceType: spec("string", "derived"),
+    controllerRootVolumeGb: spec("integer", "derived"),
+    controllerAmiId: spec("string", "optional"),
+    relays: spec("object", "required"),
+    relayInstanceType: spec("string", "derived"),
+    relayRootVolumeGb: spec("integer", "derived"),
+    relayAmiId: spec("string", "optional"),
+    relayPort: spec("integer", "static"),
+    relayCredentialsTtl: spec("string", "static"),
+    bastionInstanceType: spec("string", "static"),
+    sshUser: spec("string", "static"),
+    sshAllowedCidrs: spec("stringList", "required"),
+    sshPublicKey: spec("string", "optional"),
+    sshPrivateKey: spec("secret", "optional"),
+    dbInstanceClass: spec("string", "derived"),
+    dbAllocatedStorageGb: spec("integer", "derived"),
+    dbMaxAllocatedStorageGb: spec("integer", "derived"),
+    dbMultiAz: spec("boolean", "derived"),
+    dbBackupRetentionDays: spec("integer", "static"),
+    dbDeletionProtection: spec("boolean", "static"),
+    dbSkipFinalSnapshot: spec("boolean", "static"),
+    dbPerformanceInsights: spec("boolean", "static"),
+    dbUsername: spec("string", "static"),
+    dbEngineVersion: spec("string", "static"),
+    albIdleTimeoutSeconds: spec("integer", "static"),
+    albDeregistrationDelaySeconds: spec("integer", "static"),
+    albHealthCheckIntervalSeconds: spec("integer", "static"),
+    albHealthyThreshold: spec("integer", "static"),
+    albUnhealthyThreshold: spec("integer", "static"),
+    albSslPolicy: spec("string", "static"),
+    oidcIssuer: spec("string", "derived"),
+    oidcClientId: spec("string", "static"),
+    oidcAudience: spec("string", "derived"),
+    oidcScopes: spec("string", "static"),
+    oidcUserIdClaim: spec("string", "static"),
+    oidcClientSecret: spec("secret", "optional"),
+    idpManagerType: spec("string", "static"),
+    oidcDeviceAuthFlow: spec("boolean", "static"),
+    dexEnabled: spec("boolean", "static"),
+    dexPort: spec("integer", "static"),
+    clusterCoordinator: spec("string", "derived"),
+    clusterPeerPort: spec("integer", "static"),
+    signalPeerPort: spec("integer", "static"),
+    clusterUrl: spec("secret", "optional"),
+    managementDnsDomain: spec("string", "static"),
+    anonymousMetrics: spec("boolean", "static"),
+    geoliteUpdate: spec("boolean", "static"),
+    disableDefaultPolicy: spec("boolean", "static"),
+    flowStore: spec("boolean", "static"),
+    flowRetention: spec("string", "static"),
+    stuns: spec("object", "static"),
+    osFamily: spec("string", "static"),
+    promoteFromStack: spec("string", "optional"),
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export type SecretKey = { [K in ConfigKey]: (typeof CONFIG_KEYS)[K]["kind"] extends "secret" ? K : never }[ConfigKey];
+export type PlainKey = Exclude<ConfigKey, SecretKey>;
+
+export const SECRET_KEYS = (Object.keys(CONFIG_KEYS) as ConfigKey[]).filter(
+    (k) => CONFIG_KEYS[k].kind === "secret",
+) as SecretKey[];
+export const PLAIN_KEYS = (Object.keys(CONFIG_KEYS) as ConfigKey[]).filter(
+    (k) => CONFIG_KEYS[k].kind !== "secret",
+) as PlainKey[];

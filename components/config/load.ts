@@ -1,0 +1,47 @@
+// loadSettings: read this stack's Pulumi config and validate it. The only place that touches pulumi.Config.
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_KEYS, PLAIN_KEYS, SECRET_KEYS, type PlainKey, type SecretKey } from "./keys";
+import type { RawConfig } from "./raw";
+import type { Settings } from "./types";
+import { validateSettings } from "./validate";
+
+export { ConfigError } from "./errors";
+export { validateSettings } from "./validate";
+export type { RawConfig } from "./raw";
+
+/** The project's config namespace (Pulumi.yaml `name`). */
+export const CONFIG_NAMESPACE = "openzro";
+
+/**
+ * Reads every key as text (objects and lists arrive as JSON text) and leaves all parsing to validateSettings,
+ * so every bad value gets the same one-line error. Secrets are read with getSecret and never touch a log.
+ */
+export function readRawConfig(): RawConfig {
+    const config = new pulumi.Config(CONFIG_NAMESPACE);
+    const values: { [K in PlainKey]?: unknown } = {};
+    for (const key of PLAIN_KEYS) {
+        values[key] = config.get(key);
+    }
+    const secrets: { [K in SecretKey]?: pulumi.Output<string> } = {};
+    for (const key of SECRET_KEYS) {
+        // Pulumi.yaml gives optional secrets an empty default; empty means "not set". The plain value is only
+        // compared with "", never kept or printed.
+        if ((config.get(key) ?? "") !== "") {
+            secrets[key] = config.requireSecret(key);
+        }
+    }
+    return {
+        ...values,
+        ...secrets,
+        "aws:region": new pulumi.Config("aws").get("region"),
+        "gcp:region": new pulumi.Config("gcp").get("region"),
+    };
+}
+
+/** This stack's validated Settings; throws ConfigError on the first bad value. */
+export function loadSettings(): Settings {
+    return validateSettings(readRawConfig());
+}
+
+/** Keys this program reads (for tooling and docs checks). */
+export const KNOWN_KEYS = Object.keys(CONFIG_KEYS);

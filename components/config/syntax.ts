@@ -1,0 +1,143 @@
+// Pure "does this look right" predicates for config values. No Pulumi, no I/O: validate.ts turns a false into a
+// one-line ConfigError that names the key, the value and the fix.
+
+const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
+const TLD = "(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})";
+const DOMAIN = new RegExp(`^(?:${LABEL}\\.)+${TLD}$`);
+
+/** A lower-case DNS name with at least two labels and an alphabetic top-level label, <= 253 characters. */
+export function isDomainName(name: string): boolean {
+    return name.length <= 253 && DOMAIN.test(name);
+}
+
+/** `name` equals `zone` or is a subdomain of it (label boundary, so "badexample.com" is not in "example.com"). */
+export function isWithinDomain(name: string, zone: string): boolean {
+    return name === zone || name.endsWith(`.${zone}`);
+}
+
+/** A single DNS label: lower-case letters, digits and inner hyphens. */
+export function isDnsLabel(label: string, maxLength = 63): boolean {
+    return label.length <= maxLength && new RegExp(`^${LABEL}$`).test(label);
+}
+
+const DIRECTIONS = "east|west|north|south|central|northeast|northwest|southeast|southwest";
+const AWS_REGION = new RegExp(`^[a-z]{2,4}(?:-[a-z]{2,4})?-(?:${DIRECTIONS})-[1-9][0-9]?$`);
+
+/** us-east-1, ap-south-1, us-gov-west-1, eusc-de-east-1 ... (not an AZ like us-east-1a, not GCP's us-east1). */
+export function isAwsRegion(region: string): boolean {
+    return AWS_REGION.test(region);
+}
+
+/** us-central1, europe-west4, northamerica-northeast1 ... */
+export function isGcpRegion(region: string): boolean {
+    return /^[a-z]+-[a-z]+[1-9][0-9]?$/.test(region);
+}
+
+const EC2_TYPE =
+    /^([a-z]+)([1-9][0-9]?)([a-z]*(?:-flex)?)\.(nano|micro|small|medium|large|xlarge|[1-9][0-9]*xlarge|metal(?:-[1-9][0-9]*xl)?)$/;
+
+interface Ec2Type {
+    readonly series: string;
+    readonly generation: string;
+    readonly attributes: string;
+    readonly size: string;
+}
+
+function parseEc2Type(type: string): Ec2Type | undefined {
+    const m = EC2_TYPE.exec(type);
+    return m ? { series: m[1], generation: m[2], attributes: m[3], size: m[4] } : undefined;
+}
+
+/** c7i.xlarge, t3.medium, m7i-flex.large, r6id.2xlarge, c7g.metal ... */
+export function isEc2InstanceType(type: string): boolean {
+    return parseEc2Type(type) !== undefined;
+}
+
+/**
+ * Graviton (arm64): a "g" among the attribute letters after the generation (c7g, m7gd, c6gn, t4g, im4gn, is4gen,
+ * g5g) or the first-generation a1. The series letter itself ("g4dn" = GPU) says nothing about the CPU.
+ */
+export function isGravitonInstanceType(type: string): boolean {
+    const t = parseEc2Type(type.startsWith("db.") ? type.slice(3) : type);
+    return t !== undefined && (t.attributes.includes("g") || (t.series === "a" && t.generation === "1"));
+}
+
+/** db.m7g.xlarge, db.t4g.medium, db.r6i.large ... */
+export function isRdsInstanceClass(value: string): boolean {
+    return value.startsWith("db.") && isEc2InstanceType(value.slice(3));
+}
+
+export function isAmiId(value: string): boolean {
+    return /^ami-(?:[0-9a-f]{8}|[0-9a-f]{17})$/.test(value);
+}
+
+const DURATION_UNITS: Record<string, number> = {
+    ns: 1e-9,
+    us: 1e-6,
+    "µs": 1e-6,
+    "μs": 1e-6,
+    ms: 1e-3,
+    s: 1,
+    m: 60,
+    h: 3600,
+};
+
+/** Seconds in a Go duration string ("24h", "1h30m", "720h", "0"), or undefined when Go would reject it. */
+export function goDurationSeconds(text: string): number | undefined {
+    if (text === "0") {
+        return 0;
+    }
+    if (!/^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|μs|ms|s|m|h))+$/.test(text)) {
+        return undefined;
+    }
+    let total = 0;
+    for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|μs|ms|s|m|h)/g)) {
+        total += Number(m[1]) * DURATION_UNITS[m[2]];
+    }
+    return total;
+}
+
+/** A pinned package version: 0.53.1 or 0.53.1-alpha.78 (no "v", no ranges, no "latest"). */
+export function isPinnedVersion(version: string): boolean {
+    return /^(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/.test(version);
+}
+
+const SSH_KEY_TYPES = ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"];
+
+/** One OpenSSH public key line whose base64 blob really encodes the key type it names. */
+export function isSshPublicKey(line: string): boolean {
+    const m = /^([a-z0-9-]+) ([A-Za-z0-9+/]+={0,3})(?: [^\r\n]*)?$/.exec(line);
+    if (!m || !SSH_KEY_TYPES.includes(m[1])) {
+        return false;
+    }
+    const blob = Buffer.from(m[2], "base64");
+    if (blob.length < 4) {
+        return false;
+    }
+    const nameLength = blob.readUInt32BE(0);
+    return blob.subarray(4, 4 + nameLength).toString("latin1") === m[1];
+}
+
+/** An absolute https URL with a host and no credentials, query or fragment (an OIDC issuer). */
+export function isHttpsUrl(text: string): boolean {
+    let url: URL;
+    try {
+        url = new URL(text);
+    } catch {
+        return false;
+    }
+    return (
+        url.protocol === "https:" &&
+        url.hostname !== "" &&
+        url.username === "" &&
+        url.password === "" &&
+        url.search === "" &&
+        url.hash === "" &&
+        !/\s/.test(text)
+    );
+}
+
+/** A POSIX login name as cloud images create them. */
+export function isPosixUserName(name: string): boolean {
+    return /^[a-z_][a-z0-9_-]{0,31}$/.test(name);
+}

@@ -1,0 +1,50 @@
+// validateSettings: raw stack config in, validated and fully defaulted Settings out, or one ConfigError.
+// Pure: no Pulumi runtime, no I/O. It runs before any resource is registered, so a bad stack fails in its
+// first second with a message naming the key, the value and the fix.
+import { presetFor } from "./presets";
+import type { RawConfig } from "./raw";
+import { RawReader } from "./reader";
+import { readBastion, readSsh } from "./rules/access";
+import { checkControllerPorts, readCluster, readControllers } from "./rules/controllers";
+import { readCore } from "./rules/core";
+import { readDatabase } from "./rules/database";
+import { readDex, readOidc } from "./rules/identity";
+import { readLoadBalancer } from "./rules/load-balancer";
+import { readManagement, readStuns } from "./rules/management";
+import { readNetwork } from "./rules/network";
+import { readRelays } from "./rules/relays";
+import type { Settings } from "./types";
+
+/** Throws ConfigError (one line: `<key>: <problem> (got <value>); <fix>`) on the first bad value. */
+export function validateSettings(raw: RawConfig): Settings {
+    const r = new RawReader(raw);
+    const core = readCore(r);
+    const preset = presetFor(core.size);
+    const network = readNetwork(r, core.cloud);
+    const controllers = readControllers(r, preset);
+    const cluster = readCluster(r, controllers.count);
+    const { relay, relays } = readRelays(r, { cloud: core.cloud, domain: core.domain, preset, relayVpcCidr: network.relayVpcCidr });
+    const dex = readDex(r);
+    checkControllerPorts([
+        ["clusterPeerPort", cluster.peerPort],
+        ["signalPeerPort", cluster.signalPeerPort],
+        ...(dex.enabled ? ([["dexPort", dex.port]] as const) : []),
+    ]);
+
+    return {
+        ...core,
+        network,
+        controllers,
+        relay,
+        relays,
+        bastion: readBastion(r),
+        ssh: readSsh(r, core.hosts.osFamily),
+        database: readDatabase(r, preset),
+        loadBalancer: readLoadBalancer(r),
+        oidc: readOidc(r, core.domain, dex.enabled),
+        dex,
+        cluster,
+        management: readManagement(r, core.domain),
+        stuns: readStuns(r),
+    };
+}
