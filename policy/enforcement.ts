@@ -1,0 +1,26 @@
+// Enforcement per stack. Every policy is mandatory by default (and in production, whose config file says so
+// explicitly); staging deliberately runs a cheaper database, so exactly these policies drop to advisory there:
+// they still print, they no longer block. The per-stack files policy/config/<stack>.json are what CI passes to
+// `pulumi preview/up --policy-pack policy --policy-pack-config policy/config/<stack>.json`.
+import type { EnforcementLevel } from "@pulumi/policy";
+import { policies } from "./policies";
+
+/** Staging relaxations: single-AZ database, short backups, and a database that may be destroyed with the stack. */
+export const RELAXED_IN_STAGING: readonly string[] = [
+    "rds-multi-az",
+    "rds-backup-retention",
+    "rds-deletion-protection",
+    "rds-final-snapshot",
+];
+
+export type PolicyPackConfig = Record<string, { enforcementLevel: EnforcementLevel }>;
+
+/** The --policy-pack-config content for a stack; stacks other than staging get production's strictness. */
+export function policyConfigFor(stack: string): PolicyPackConfig {
+    const config: PolicyPackConfig = {};
+    for (const p of policies) {
+        const relaxed = stack === "staging" && RELAXED_IN_STAGING.includes(p.name);
+        config[p.name] = { enforcementLevel: relaxed ? "advisory" : "mandatory" };
+    }
+    return config;
+}

@@ -1,0 +1,153 @@
+// Every policy stays silent on a compliant deployment and fires, alone (or with the policies that must fire
+// with it), on the same deployment with one thing broken.
+import { policies } from "../../policy/policies";
+import { evaluate, policyNames } from "./harness";
+import { DB_PASSWORD, find, goodSpecs, materialize, RELAY_SECRET, SSH_KEY_PEM, Spec, T } from "./fixtures";
+
+type Row = [policy: string, what: string, breakIt: (s: Spec[]) => void, alsoFiring?: string[]];
+
+const remove = (s: Spec[], name: string) => s.splice(s.indexOf(find(s, name)), 1);
+
+const rows: Row[] = [
+    ["rds-not-publicly-accessible", "public database", (s) => (find(s, "postgres").props.publiclyAccessible = true)],
+    ["rds-storage-encrypted", "unencrypted storage", (s) => (find(s, "postgres").props.storageEncrypted = false)],
+    ["rds-storage-encrypted", "encryption left to the default", (s) => delete find(s, "postgres").props.storageEncrypted],
+    ["rds-force-ssl", "parameter group with rds.force_ssl=0", (s) => (find(s, "postgres-params").props.parameters = [{ name: "rds.force_ssl", value: "0" }])],
+    ["rds-force-ssl", "default parameter group", (s) => delete find(s, "postgres").props.parameterGroupName],
+    ["rds-backup-retention", "1 day of backups", (s) => (find(s, "postgres").props.backupRetentionPeriod = 1)],
+    ["rds-multi-az", "single-AZ database", (s) => (find(s, "postgres").props.multiAz = false)],
+    ["rds-deletion-protection", "no deletion protection", (s) => (find(s, "postgres").props.deletionProtection = false)],
+    ["rds-final-snapshot", "final snapshot skipped", (s) => (find(s, "postgres").props.skipFinalSnapshot = true)],
+    ["rds-final-snapshot", "final snapshot without a name", (s) => delete find(s, "postgres").props.finalSnapshotIdentifier],
+    ["ec2-imdsv2-required", "IMDSv1 allowed", (s) => (find(s, "controller-2").props.metadataOptions.httpTokens = "optional")],
+    ["ec2-imdsv2-required", "no metadataOptions", (s) => delete find(s, "bastion").props.metadataOptions],
+    ["ec2-volumes-encrypted", "unencrypted root volume", (s) => (find(s, "relay-eu-west").props.rootBlockDevice.encrypted = false)],
+    [
+        "ec2-volumes-encrypted",
+        "unencrypted data volume",
+        (s) => (find(s, "controller-1").props.ebsBlockDevices = [{ deviceName: "/dev/sdf", encrypted: false }]),
+    ],
+    ["controller-no-public-ip", "controller with associatePublicIpAddress", (s) => (find(s, "controller-1").props.associatePublicIpAddress = true)],
+    ["controller-no-public-ip", "controller in a public subnet", (s) => (find(s, "controller-3").props.subnetId = "subnet-public-c")],
+    [
+        "controller-no-public-ip",
+        "Elastic IP on a controller",
+        (s) => s.push({ type: T.eip, name: "controller-eip", props: { instance: "i-controller-2", publicIp: "198.51.100.99", tags: { component: "controller" } } }),
+    ],
+    ["sg-no-public-ssh", "bastion SSH from 0.0.0.0/0", (s) => (find(s, "bastion-ssh").props.cidrIpv4 = "0.0.0.0/0")],
+    [
+        "sg-no-public-ssh",
+        "SSH inside a public tcp range, as an inline rule from ::/0",
+        (s) => (find(s, "sg-bastion").props.ingress = [{ protocol: "tcp", fromPort: 20, toPort: 25, ipv6CidrBlocks: ["::/0"] }]),
+    ],
+    [
+        "sg-no-public-ssh",
+        "SSH via aws.ec2.SecurityGroupRule",
+        (s) =>
+            s.push({
+                type: T.sgRule,
+                name: "legacy-ssh",
+                props: { type: "ingress", securityGroupId: "sg-bastion", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
+            }),
+    ],
+    ["sg-no-all-ports-ingress", "every udp port to the bastion", (s) => Object.assign(find(s, "bastion-ssh").props, { ipProtocol: "udp", fromPort: 1, toPort: 65535 })],
+    [
+        "sg-no-all-ports-ingress",
+        "all traffic from the load balancer to controllers",
+        (s) => Object.assign(find(s, "controllers-http-from-lb").props, { ipProtocol: "-1", fromPort: undefined, toPort: undefined }),
+        // all traffic includes the cluster ports, and from a group that is not the controllers'
+        ["sg-cluster-port-only-between-controllers"],
+    ],
+    ["sg-postgres-only-from-controllers", "database open to the bastion", (s) => (find(s, "db-from-controllers").props.referencedSecurityGroupId = "sg-bastion")],
+    [
+        "sg-postgres-only-from-controllers",
+        "database open to a CIDR",
+        (s) => s.push({ type: T.ingress, name: "db-from-vpc", props: { securityGroupId: "sg-database", ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "10.0.0.0/16", tags: { component: "network" } } }),
+    ],
+    ["sg-postgres-only-from-controllers", "database without a security group", (s) => (find(s, "postgres").props.vpcSecurityGroupIds = [])],
+    ["sg-cluster-port-only-between-controllers", "cluster port from the load balancer", (s) => (find(s, "controllers-cluster").props.referencedSecurityGroupId = "sg-lb")],
+    [
+        "sg-cluster-port-only-between-controllers",
+        "cluster port from a group the bastion shares",
+        (s) => find(s, "bastion").props.vpcSecurityGroupIds.push("sg-controllers"),
+    ],
+    [
+        "sg-relay-only-relay-port-public",
+        "relay metrics open to the internet",
+        (s) => s.push({ type: T.ingress, name: "relay-metrics", props: { securityGroupId: "sg-relays", ipProtocol: "tcp", fromPort: 9090, toPort: 9090, cidrIpv4: "0.0.0.0/0", tags: { component: "network" } } }),
+    ],
+    ["sg-relay-only-relay-port-public", "a public port range on a relay", (s) => (find(s, "relay-udp").props.toPort = 33090)],
+    ["lb-https-tls12", "TLS 1.0 security policy", (s) => (find(s, "https").props.sslPolicy = "ELBSecurityPolicy-2016-08")],
+    ["lb-https-tls12", "no security policy", (s) => delete find(s, "https").props.sslPolicy],
+    ["lb-http-redirect-only", "HTTP listener serving content", (s) => (find(s, "http").props.defaultActions = [{ type: "forward", targetGroupArn: "arn:tg-http" }])],
+    ["lb-http-redirect-only", "HTTP redirect to HTTP", (s) => (find(s, "http").props.defaultActions[0].redirect.protocol = "HTTP")],
+    [
+        "lb-http-rules-redirect-only",
+        "a forwarding rule on the HTTP listener",
+        (s) => s.push({ type: T.rule, name: "http-api", props: { listenerArn: "arn:listener-http", conditions: [{ pathPattern: { values: ["/api/*"] } }], actions: [{ type: "forward", targetGroupArn: "arn:tg-http" }], tags: { component: "load-balancer" } } }),
+    ],
+    ["lb-grpc-paths-on-grpc-target-groups", "gRPC paths on an HTTP/1.1 target group", (s) => (find(s, "tg-grpc").props.protocolVersion = "HTTP1")],
+    ["lb-grpc-paths-on-grpc-target-groups", "REST paths on the gRPC target group", (s) => (find(s, "api").props.actions = [{ type: "forward", targetGroupArn: "arn:tg-grpc" }])],
+    ["lb-grpc-paths-on-grpc-target-groups", "everything to the gRPC target group by default", (s) => (find(s, "https").props.defaultActions = [{ type: "forward", targetGroupArn: "arn:tg-grpc" }])],
+    ["lb-idle-timeout-for-streams", "60 s idle timeout", (s) => (find(s, "alb").props.idleTimeout = 60)],
+    ["lb-idle-timeout-for-streams", "idle timeout left to the AWS default", (s) => delete find(s, "alb").props.idleTimeout],
+    ["lb-drop-invalid-header-fields", "invalid headers passed on", (s) => (find(s, "alb").props.dropInvalidHeaderFields = false)],
+    ["controllers-spread-over-azs", "three controllers in two AZs", (s) => (find(s, "controller-3").props.subnetId = "subnet-private-a")],
+    ["controller-count-quorum", "two controllers", (s) => remove(s, "controller-3")],
+    [
+        "controller-count-quorum",
+        "three controllers without the cluster port between them",
+        (s) => {
+            remove(s, "controllers-cluster");
+        },
+    ],
+    ["relay-distinct-address-and-dns", "two relay names on one address", (s) => (find(s, "relay-us-east-dns").props.records = ["198.51.100.10"])],
+    ["relay-distinct-address-and-dns", "one name round-robin over both relays", (s) => (find(s, "relay-eu-west-dns").props.records = ["198.51.100.10", "198.51.100.20"])],
+    ["relay-distinct-address-and-dns", "a relay without an address of its own", (s) => remove(s, "relay-us-east-eip")],
+    [
+        "relay-distinct-address-and-dns",
+        "two relays behind one target group",
+        (s) =>
+            s.push(
+                { type: T.tg, name: "tg-relays", props: { arn: "arn:tg-relays", port: 33080, protocol: "TCP", tags: { component: "relay" } } },
+                { type: "aws:lb/targetGroupAttachment:TargetGroupAttachment", name: "att-eu", props: { targetGroupArn: "arn:tg-relays", targetId: "i-relay-eu-west" } },
+                { type: "aws:lb/targetGroupAttachment:TargetGroupAttachment", name: "att-us", props: { targetGroupArn: "arn:tg-relays", targetId: "i-relay-us-east" } },
+            ),
+    ],
+    ["required-tags", "a resource without its component tag", (s) => (find(s, "vpc").props.tags = {})],
+    ["required-tags", "tags only on the resource, no provider defaults", (s) => (find(s, "postgres").props.tags = { component: "database", project: "openzro" })],
+    ["no-plaintext-secrets", "database password on a command line", (s) => (find(s, "controller-1-converge").props.create = `PGPASSWORD=${DB_PASSWORD} psql -c 'select 1'`)],
+    ["no-plaintext-secrets", "relay secret in a tag", (s) => (find(s, "relay-eu-west").props.tags.secret = RELAY_SECRET)],
+    ["no-plaintext-secrets", "SSH key in base64 user data", (s) => (find(s, "bastion").props.userDataBase64 = Buffer.from(`#!/bin/sh\ncat > /root/.ssh/id <<EOF\n${SSH_KEY_PEM}EOF\n`).toString("base64"))],
+];
+
+// The "tags only on the resource" row: the provider default tags are what carry project/stack in the fixture.
+function withoutProviderDefaults(resources: ReturnType<typeof materialize>) {
+    return resources.map((r) => (r.name === "postgres" ? { ...r, provider: undefined } : r));
+}
+
+describe("policy pack on a hand-built deployment", () => {
+    it("every policy is silent on the compliant deployment", async () => {
+        expect(await evaluate(materialize(goodSpecs()))).toEqual([]);
+    });
+
+    it("every policy has at least one breaking row", () => {
+        const covered = new Set(rows.map(([p]) => p));
+        expect(policies.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
+    });
+
+    it.each(rows)("%s fires on: %s", async (policy, what, breakIt, alsoFiring = []) => {
+        const specs = goodSpecs();
+        breakIt(specs);
+        let resources = materialize(specs);
+        if (what.startsWith("tags only on the resource")) {
+            resources = withoutProviderDefaults(resources);
+        }
+        const violations = await evaluate(resources);
+        expect(policyNames(violations)).toEqual([policy, ...alsoFiring].sort());
+        for (const v of violations) {
+            expect(v.message.length).toBeGreaterThan(10);
+            expect(v.enforcementLevel).toBe("mandatory");
+        }
+    });
+});
