@@ -1,0 +1,297 @@
+// What one host runs and how the converge script gets there: packages, systemd units, local health checks,
+// directories and the script variables, turned into payloads (bundle.ts). Pure: settings and resolved facts in,
+// payloads out; the host layer only resolves Outputs and calls these.
+import { OsFamily, Settings } from "../config/types";
+import { DATABASE_NAMES, LoadBalancerFacts } from "./facts";
+import { HostFile, ServiceName } from "./files";
+import {
+    DRAIN_FILE,
+    HEALTH_PATH,
+    MANAGEMENT_PORT,
+    NATS_CLIENT_PORT,
+    NGINX_HTTP_PORT,
+    REDIS_PORT,
+    RELAY_METRICS_PORT,
+    SIGNAL_PORT,
+} from "./ports";
+import { DASHBOARD_ENV_PATH, DASHBOARD_ROOT, MANAGEMENT_JETSTREAM_DIR, NATS_JETSTREAM_DIR } from "./render/paths";
+import { Payload, PayloadFile } from "./bundle";
+import { scriptsFor } from "./bundle-scripts";
+import { HOST_WAITS, drainTimings } from "./rollout";
+
+export type HostRole = "controller" | "relay";
+
+/** Default package repository; the integration tests override OZ_REPO_URL / OZ_KEY_URL with a local one. */
+export const OPENZRO_REPO_URL: Readonly<Record<OsFamily, string>> = {
+    debian: "https://pkg.openzro.io/apt",
+    // `$basearch` is expanded by dnf, not by the shell (vars.env single-quotes it).
+    rhel: "https://pkg.openzro.io/rpm/$basearch",
+};
+export const OPENZRO_KEY_URL = "https://pkg.openzro.io/openzro-archive-key.asc";
+export const DASHBOARD_PACKAGE = "openzro-dashboard";
+
+/** systemd unit of a service on this OS family (RHEL names the Redis unit and package "redis"). */
+export function systemdUnit(os: OsFamily, service: ServiceName): string {
+    return os === "rhel" && service === "redis-server" ? "redis" : service;
+}
+
+function systemPackage(os: OsFamily, service: "nginx" | "nats-server" | "redis-server"): string {
+    return systemdUnit(os, service);
+}
+
+/** Services whose health needs a majority of the controllers (a JetStream quorum): see converge.sh. */
+export function quorumBoundServices(settings: Settings): ServiceName[] {
+    if (settings.controllers.count < 2) return [];
+    switch (settings.cluster.coordinator) {
+        // Management's coordinator keeps its locks in a JetStream KV; signal runs its own embedded NATS
+        // cluster; nginx's /healthz proxies to management, so it cannot answer 200 before management does.
+        case "embedded":
+            return ["openzro-management", "openzro-signal", "nginx"];
+        // The standalone nats-server answers on its own; management's KV still needs the JetStream quorum.
+        case "nats":
+            return ["openzro-management", "nginx"];
+        default:
+            return [];
+    }
+}
+
+export interface HostService {
+    readonly service: ServiceName;
+    readonly unit: string;
+    /** Readiness check (converge.sh health.sh kinds): http:, http-drain:, http-any:, tcp:. */
+    readonly check: string;
+    /** Check used instead while a quorum-bound service cannot be ready yet; undefined: none. */
+    readonly liveness?: string;
+    readonly quorumBound: boolean;
+}
+
+/** The services of a host in start order: coordinator first, then management, signal, nginx. */
+export function hostServices(settings: Settings, role: HostRole): HostService[] {
+    const os = settings.hosts.osFamily;
+    const quorum = new Set(quorumBoundServices(settings));
+    const svc = (service: ServiceName, check: string, liveness?: string): HostService => ({
+        service,
+        unit: systemdUnit(os, service),
+        check,
+        liveness,
+        quorumBound: quorum.has(service),
+    });
+    if (role === "relay") {
+        return [svc("openzro-relay", `http:http://127.0.0.1:${RELAY_METRICS_PORT}/metrics`)];
+    }
+    const services: HostService[] = [];
+    if (settings.cluster.coordinator === "nats") services.push(svc("nats-server", `tcp:127.0.0.1:${NATS_CLIENT_PORT}`));
+    if (settings.cluster.coordinator === "redis") services.push(svc("redis-server", `tcp:127.0.0.1:${REDIS_PORT}`));
+    const healthz = `http://127.0.0.1:${NGINX_HTTP_PORT}${HEALTH_PATH}`;
+    services.push(
+        svc("openzro-management", `http:http://127.0.0.1:${MANAGEMENT_PORT}/scim/v2/ServiceProviderConfig`),
+        svc("openzro-signal", `tcp:127.0.0.1:${SIGNAL_PORT}`),
+        // 503 while drained; otherwise 200 only when management answers behind it. Liveness: nginx answers at all.
+        svc("nginx", `http-drain:${healthz}`, `http-any:${healthz}`),
+    );
+    return services;
+}
+
+export interface HostPackages {
+    /** Installed at exactly the openZro version and held. */
+    readonly pinned: readonly string[];
+    /** Installed from the distribution when missing. */
+    readonly system: readonly string[];
+    /** Package → unit restarted when the package changes. */
+    readonly units: Readonly<Record<string, string>>;
+}
+
+export function hostPackages(settings: Settings, role: HostRole): HostPackages {
+    const os = settings.hosts.osFamily;
+    if (role === "relay") {
+        return { pinned: ["openzro-relay"], system: [], units: { "openzro-relay": "openzro-relay" } };
+    }
+    const system = [systemPackage(os, "nginx")];
+    const units: Record<string, string> = {
+        "openzro-management": "openzro-management",
+        "openzro-signal": "openzro-signal",
+        [systemPackage(os, "nginx")]: systemdUnit(os, "nginx"),
+    };
+    // The standalone coordinators run on every controller.
+    const coordinatorService =
+        settings.cluster.coordinator === "nats" ? "nats-server" : settings.cluster.coordinator === "redis" ? "redis-server" : undefined;
+    if (coordinatorService) {
+        system.push(systemPackage(os, coordinatorService));
+        units[systemPackage(os, coordinatorService)] = systemdUnit(os, coordinatorService);
+    }
+    return { pinned: ["openzro-management", "openzro-signal", DASHBOARD_PACKAGE], system, units };
+}
+
+export interface HostDirectory {
+    readonly path: string;
+    readonly owner: string;
+    readonly group: string;
+    readonly mode: string;
+}
+
+/** Directories the services need that their packages do not create. */
+export function hostDirectories(settings: Settings, role: HostRole): HostDirectory[] {
+    if (role === "relay") return [];
+    switch (settings.cluster.coordinator) {
+        case "embedded":
+            return [{ path: MANAGEMENT_JETSTREAM_DIR, owner: "openzro", group: "openzro", mode: "0750" }];
+        case "nats": {
+            const parent = NATS_JETSTREAM_DIR.slice(0, NATS_JETSTREAM_DIR.lastIndexOf("/"));
+            return [
+                { path: parent, owner: "nats", group: "nats", mode: "0750" },
+                { path: NATS_JETSTREAM_DIR, owner: "nats", group: "nats", mode: "0750" },
+            ];
+        }
+        default:
+            return [];
+    }
+}
+
+/** HostFile → payload file, with logical services mapped to this OS family's units. */
+export function payloadFiles(os: OsFamily, files: readonly HostFile[]): PayloadFile[] {
+    return files.map((f) => ({
+        path: f.path,
+        mode: f.mode,
+        owner: f.owner,
+        group: f.group,
+        units: f.restarts.map((s) => systemdUnit(os, s)),
+        content: f.content,
+    }));
+}
+
+/** Everything about one host the converge script needs besides its files. */
+export interface ConvergeHost {
+    readonly role: HostRole;
+    /** controllerName(i) / relayHostName(name): log tag and plan directory. */
+    readonly name: string;
+    /** host:port of the other controllers' cluster route listeners (quorum-bound services only). */
+    readonly clusterPeers: readonly string[];
+}
+
+function list(items: readonly string[]): string {
+    return items.join(" ");
+}
+
+function entries(pairs: readonly (readonly [string, string])[]): string {
+    return pairs.map(([k, v]) => `${k}=${v}`).join(" ");
+}
+
+/** The variables of converge.sh (documented in docs/hosts.md). */
+export function convergeVars(
+    settings: Settings,
+    host: ConvergeHost,
+    version: string,
+    lb: LoadBalancerFacts,
+): Record<string, string> {
+    if (!/^[0-9A-Za-z.+~:-]+$/.test(version)) {
+        throw new Error(`openzro:version: not a package version (got ${JSON.stringify(version)}); use a published version such as 0.53.1`);
+    }
+    const os = settings.hosts.osFamily;
+    const services = hostServices(settings, host.role);
+    const packages = hostPackages(settings, host.role);
+    const timings = drainTimings(lb);
+    const controller = host.role === "controller";
+    return {
+        OZ_HOST_NAME: host.name,
+        OZ_ROLE: host.role,
+        OZ_OS_FAMILY: os,
+        OZ_VERSION: version,
+        OZ_REPO_URL: OPENZRO_REPO_URL[os],
+        OZ_KEY_URL: OPENZRO_KEY_URL,
+        OZ_PINNED_PACKAGES: list(packages.pinned),
+        OZ_SYSTEM_PACKAGES: list(packages.system),
+        OZ_PACKAGE_UNITS: entries(Object.entries(packages.units)),
+        OZ_DASHBOARD_PACKAGE: controller ? DASHBOARD_PACKAGE : "",
+        OZ_DASHBOARD_ROOT: controller ? DASHBOARD_ROOT : "",
+        OZ_DASHBOARD_ENV_FILE: controller ? DASHBOARD_ENV_PATH : "",
+        OZ_NGINX_DEFAULT_SITE: controller && os === "debian" ? "/etc/nginx/sites-enabled/default" : "",
+        OZ_DIRECTORIES: list(hostDirectories(settings, host.role).map((d) => `${d.path}:${d.owner}:${d.group}:${d.mode}`)),
+        OZ_SERVICES: list(services.map((s) => s.unit)),
+        OZ_HEALTH_CHECKS: entries(services.map((s) => [s.unit, s.check] as const)),
+        OZ_QUORUM_UNITS: list(services.filter((s) => s.quorumBound).map((s) => s.unit)),
+        OZ_LIVENESS_CHECKS: entries(services.filter((s) => s.quorumBound && s.liveness).map((s) => [s.unit, s.liveness as string] as const)),
+        OZ_CLUSTER_PEERS: list(host.clusterPeers),
+        OZ_CLUSTER_SIZE: String(controller ? settings.controllers.count : 1),
+        OZ_DRAIN_FILE: DRAIN_FILE,
+        OZ_DRAIN_WAIT_SECONDS: String(controller ? timings.drainSeconds : 0),
+        OZ_READY_WAIT_SECONDS: String(controller ? timings.readySeconds : 0),
+        OZ_HEALTH_TIMEOUT_SECONDS: String(HOST_WAITS.healthSeconds),
+        OZ_VERIFY_TIMEOUT_SECONDS: String(HOST_WAITS.verifySeconds),
+    };
+}
+
+/** host:port of the other controllers' cluster route listeners, in controller order. */
+export function clusterPeers(settings: Settings, privateIps: readonly string[], index: number): string[] {
+    if (quorumBoundServices(settings).length === 0) return [];
+    return privateIps.filter((_, i) => i !== index).map((ip) => `${ip}:${settings.cluster.peerPort}`);
+}
+
+/** The payload of the converge command: scripts, variables and every file of the host. */
+export function convergePayload(
+    settings: Settings,
+    host: ConvergeHost,
+    version: string,
+    lb: LoadBalancerFacts,
+    files: readonly HostFile[],
+    scripts: Readonly<Record<string, string>>,
+): Payload {
+    return {
+        entrypoint: "converge.sh",
+        scripts: scriptsFor(scripts, "converge.sh"),
+        vars: convergeVars(settings, host, version, lb),
+        files: payloadFiles(settings.hosts.osFamily, files),
+    };
+}
+
+/** The verify command's payload: the same variables, no files (verify changes nothing). */
+export function verifyPayload(
+    settings: Settings,
+    host: ConvergeHost,
+    version: string,
+    lb: LoadBalancerFacts,
+    scripts: Readonly<Record<string, string>>,
+): Payload {
+    return {
+        entrypoint: "converge.sh",
+        scripts: scriptsFor(scripts, "converge.sh"),
+        vars: convergeVars(settings, host, version, lb),
+        files: [],
+    };
+}
+
+export interface DatabaseTarget {
+    readonly host: string;
+    readonly port: number;
+    readonly user: string;
+    readonly mainDatabase: string;
+}
+
+/** Databases the host layer creates (the cloud creates the main one). */
+export function databasesToCreate(settings: Settings): string[] {
+    return [DATABASE_NAMES.activity, DATABASE_NAMES.flow, ...(settings.dex.enabled ? [DATABASE_NAMES.dex] : [])];
+}
+
+/** The database bootstrap's payload; `password` is REDACTED for the offline plan's digest. */
+export function bootstrapPayload(
+    settings: Settings,
+    db: DatabaseTarget,
+    password: string,
+    scripts: Readonly<Record<string, string>>,
+): Payload {
+    return {
+        entrypoint: "bootstrap-db.sh",
+        scripts: scriptsFor(scripts, "bootstrap-db.sh"),
+        vars: {
+            OZ_OS_FAMILY: settings.hosts.osFamily,
+            OZ_DB_HOST: db.host,
+            OZ_DB_PORT: String(db.port),
+            OZ_DB_USER: db.user,
+            OZ_DB_MAIN: db.mainDatabase,
+            OZ_DB_CREATE: list(databasesToCreate(settings)),
+            OZ_DB_ATTEMPTS: String(HOST_WAITS.databaseAttempts),
+            OZ_DB_RETRY_SECONDS: String(HOST_WAITS.databaseRetrySeconds),
+        },
+        files: [],
+        secrets: { "db-password": password },
+    };
+}

@@ -1,0 +1,269 @@
+// Host convergence, cloud-agnostic: turns the footprint's facts into files on every host and running services,
+// through remote commands over SSH (controllers through the bastion). Per host: wait for the instance, then one
+// idempotent converge command; controller 1 first creates the extra databases; a verify command per controller
+// closes the controller tier. The order (rollout.ts) makes every change roll one host at a time.
+//
+// Change detection: a command re-runs only when one of its inputs changes. Its stdin is the whole payload (a
+// secret), so any change to a file, a secret, the version or the scripts is an input diff and runs the
+// command's `update` (the rolling path). The command line carries the sha256 of the REDACTED payload only, so
+// `pulumi preview` shows which hosts change without revealing anything. A hash of the secret values is not
+// needed (the secret stdin already differs) and would be one more thing derived from secrets in plain state.
+// `triggers` hold only the instance's identity: triggers force a replacement, which re-runs `create` (the first
+// install path) exactly when the instance itself was replaced.
+import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { Settings } from "../config/types";
+import { FootprintFacts, SshRoute } from "./facts";
+import { HostFile, REDACTED, RenderSecrets, RenderTopology } from "./files";
+import { renderControllerFiles, renderRelayFiles } from "./render";
+import { renderPayloadScript, sha256Hex } from "./bundle";
+import { loadHostScripts } from "./bundle-scripts";
+import { COMMAND_DIAL, DialSettings, WAIT_DIAL, connectionArgs } from "./converge-connection";
+import { ConvergeHost, HostRole, bootstrapPayload, clusterPeers, convergePayload, verifyPayload } from "./converge";
+import { COMMAND_TIMEOUTS, CommandKind, CommandNode, HOST_WAITS, commandGraph } from "./rollout";
+
+/** The secrets the host layer ships; ClusterSecrets (secrets.ts) provides them. */
+export interface HostSecretsSource {
+    readonly relayAuthSecret: pulumi.Output<string>;
+    readonly dataStoreEncryptionKey: pulumi.Output<string>;
+    readonly managementWgPrivateKey: pulumi.Output<string>;
+    readonly coordinatorPassword: pulumi.Output<string>;
+}
+
+export interface HostLayerArgs {
+    readonly settings: Settings;
+    readonly facts: FootprintFacts;
+    readonly secrets: HostSecretsSource;
+    readonly openzroVersion: pulumi.Input<string>;
+}
+
+/** One host as the command graph sees it. */
+interface HostTarget {
+    readonly name: string;
+    readonly role: HostRole;
+    readonly index: number;
+    readonly ssh: SshRoute;
+    readonly instance: pulumi.Resource;
+}
+
+/** Redacted stand-ins for every secret a renderer may need. */
+export function redactedSecrets(settings: Settings): RenderSecrets {
+    return {
+        relayAuthSecret: REDACTED,
+        dataStoreEncryptionKey: REDACTED,
+        managementWgPrivateKey: REDACTED,
+        databasePassword: REDACTED,
+        coordinatorPassword: REDACTED,
+        clusterUrl: settings.cluster.url ? REDACTED : undefined,
+        oidcClientSecret: settings.oidc.clientSecret ? REDACTED : undefined,
+    };
+}
+
+/** The command lines: no secret, only the mode and a digest that makes a changed payload visible in a diff. */
+export function payloadCommand(mode: "create" | "update" | "verify" | "bootstrap", digest: string): string {
+    return `sudo -n bash -s -- ${mode} # openzro payload sha256:${digest}`;
+}
+
+function instanceIdentity(instance: pulumi.Resource): pulumi.Output<string> {
+    return pulumi.CustomResource.isInstance(instance) ? instance.id : instance.urn;
+}
+
+export class HostLayer extends pulumi.ComponentResource {
+    /** Every file per host (controllerName(i) / relayHostName(name)), secrets replaced by REDACTED. */
+    public readonly redactedFiles: pulumi.Output<Record<string, HostFile[]>>;
+    /** The remote commands by graph key (`converge-controller-1`, ...), in creation order. */
+    public readonly commands: Readonly<Record<string, command.remote.Command>>;
+    /** The order the commands run in (rollout.ts). */
+    public readonly graph: readonly CommandNode[];
+
+    constructor(name: string, args: HostLayerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("openzro:host:HostLayer", name, {}, opts);
+        const { settings, facts } = args;
+        if (facts.controllers.length !== settings.controllers.count) {
+            throw new Error(
+                `controllers: the footprint handed over ${facts.controllers.length} controllers for openzro:controllerCount ${settings.controllers.count}; the footprint must create one host per configured controller`,
+            );
+        }
+        if (facts.relays.length !== settings.relays.length) {
+            throw new Error(
+                `relays: the footprint handed over ${facts.relays.length} relays for ${settings.relays.length} configured; the footprint must create one host per configured relay`,
+            );
+        }
+        const scripts = loadHostScripts();
+        const lb = facts.loadBalancer;
+        const version = pulumi.output(args.openzroVersion);
+
+        const topology: pulumi.Output<RenderTopology> = pulumi
+            .all([
+                pulumi.all(facts.controllers.map((c) => c.privateIp)),
+                pulumi.all(facts.relays.map((r) => r.publicIp)),
+                facts.database.host,
+                facts.database.port,
+            ])
+            .apply(([controllerIps, relayIps, dbHost, dbPort]) => ({
+                controllers: facts.controllers.map((c, i) => ({ name: c.name, hostname: c.hostname, privateIp: controllerIps[i] })),
+                relays: facts.relays.map((r, i) => ({ name: r.name, dnsName: r.dnsName, publicIp: relayIps[i] })),
+                database: { host: dbHost, port: Number(dbPort), user: facts.database.user, mainDatabase: facts.database.mainDatabase },
+                proxyCidrs: [...lb.proxyCidrs],
+            }));
+
+        const s = args.secrets;
+        const realSecrets: pulumi.Output<RenderSecrets> = pulumi
+            .all([
+                s.relayAuthSecret,
+                s.dataStoreEncryptionKey,
+                s.managementWgPrivateKey,
+                facts.database.password,
+                s.coordinatorPassword,
+                settings.cluster.url,
+                settings.oidc.clientSecret,
+            ])
+            .apply(([relay, dataKey, wgKey, dbPassword, coordinatorPassword, clusterUrl, oidcClientSecret]) => ({
+                relayAuthSecret: relay,
+                dataStoreEncryptionKey: dataKey,
+                managementWgPrivateKey: wgKey,
+                databasePassword: dbPassword,
+                coordinatorPassword,
+                clusterUrl,
+                oidcClientSecret,
+            }));
+        const redacted = redactedSecrets(settings);
+
+        const render = (role: HostRole, index: number, t: RenderTopology, sec: RenderSecrets): HostFile[] =>
+            role === "controller" ? renderControllerFiles(settings, t, index, sec) : renderRelayFiles(settings, t, index, sec);
+
+        const hosts: HostTarget[] = [
+            ...facts.controllers.map((c) => ({ name: c.name, role: "controller" as const, index: c.index, ssh: c.ssh, instance: c.instance })),
+            ...facts.relays.map((r, index) => ({ name: r.name, role: "relay" as const, index, ssh: r.ssh, instance: r.instance })),
+        ];
+        const hostNames = new Set(hosts.map((h) => h.name));
+        if (hostNames.size !== hosts.length) {
+            throw new Error(`hosts: two hosts share a name (${hosts.map((h) => h.name).join(", ")}); give every controller and relay its own name`);
+        }
+
+        const redactedByHost: Record<string, pulumi.Output<HostFile[]>> = {};
+        const stdinByHost: Record<string, pulumi.Output<string>> = {};
+        const digestByHost: Record<string, pulumi.Output<string>> = {};
+        const verifyStdinByHost: Record<string, pulumi.Output<string>> = {};
+        for (const h of hosts) {
+            const convergeHost = topology.apply(
+                (t): ConvergeHost => ({
+                    role: h.role,
+                    name: h.name,
+                    clusterPeers: h.role === "controller" ? clusterPeers(settings, t.controllers.map((c) => c.privateIp), h.index) : [],
+                }),
+            );
+            const redactedFiles = topology.apply((t) => render(h.role, h.index, t, redacted));
+            const realFiles = pulumi.all([topology, realSecrets]).apply(([t, sec]) => render(h.role, h.index, t, sec));
+            redactedByHost[h.name] = redactedFiles;
+            stdinByHost[h.name] = pulumi.secret(
+                pulumi
+                    .all([convergeHost, version, realFiles])
+                    .apply(([ch, v, files]) => renderPayloadScript(convergePayload(settings, ch, v, lb, files, scripts))),
+            );
+            digestByHost[h.name] = pulumi
+                .all([convergeHost, version, redactedFiles])
+                .apply(([ch, v, files]) => sha256Hex(renderPayloadScript(convergePayload(settings, ch, v, lb, files, scripts))));
+            if (h.role === "controller") {
+                verifyStdinByHost[h.name] = pulumi
+                    .all([convergeHost, version])
+                    .apply(([ch, v]) => renderPayloadScript(verifyPayload(settings, ch, v, lb, scripts)));
+            }
+        }
+        // verify re-runs whenever any controller's payload changed: it closes every rollout of the tier.
+        const tierDigest = pulumi
+            .all(facts.controllers.map((c) => digestByHost[c.name]))
+            .apply((digests) => sha256Hex(digests.join("\n")));
+
+        const database = pulumi.all([facts.database.host, facts.database.port]).apply(([host, port]) => ({
+            host,
+            port: Number(port),
+            user: facts.database.user,
+            mainDatabase: facts.database.mainDatabase,
+        }));
+        const bootstrapStdin = pulumi.secret(
+            pulumi
+                .all([database, facts.database.password])
+                .apply(([db, password]) => renderPayloadScript(bootstrapPayload(settings, db, password, scripts))),
+        );
+        const bootstrapDigest = database.apply((db) => sha256Hex(renderPayloadScript(bootstrapPayload(settings, db, REDACTED, scripts))));
+
+        this.graph = commandGraph(
+            facts.controllers.map((c) => c.name),
+            facts.relays.map((r) => r.name),
+        );
+        const byName = new Map(hosts.map((h) => [h.name, h]));
+        const commands: Record<string, command.remote.Command> = {};
+        for (const node of this.graph) {
+            const host = byName.get(node.host) as HostTarget;
+            const spec = commandSpec(node.kind, {
+                stdin: node.kind === "verify" ? verifyStdinByHost[host.name] : node.kind === "db-bootstrap" ? bootstrapStdin : stdinByHost[host.name],
+                digest: node.kind === "verify" ? tierDigest : node.kind === "db-bootstrap" ? bootstrapDigest : digestByHost[host.name],
+                waitScript: scripts["wait-host.sh"],
+            });
+            const extraDependencies = node.kind === "db-bootstrap" ? facts.database.dependsOn : [];
+            commands[node.key] = new command.remote.Command(
+                `${name}-${node.key}`,
+                {
+                    ...spec.args,
+                    connection: connectionArgs(host.ssh, spec.dial),
+                    // A replaced instance re-runs create (first install); nothing else replaces a command.
+                    triggers: [instanceIdentity(host.instance)],
+                    // The previous run's output could carry journal lines; never hand it back to the host.
+                    addPreviousOutputInEnv: false,
+                },
+                {
+                    parent: this,
+                    dependsOn: [host.instance, ...node.dependsOn.map((k) => commands[k]), ...extraDependencies],
+                    deletedWith: host.instance,
+                    customTimeouts: COMMAND_TIMEOUTS[node.kind],
+                    additionalSecretOutputs: spec.secretOutputs ? ["stdout", "stderr"] : [],
+                },
+            );
+        }
+        this.commands = commands;
+
+        this.redactedFiles = pulumi.all(redactedByHost);
+        this.registerOutputs({ redactedFiles: this.redactedFiles });
+    }
+}
+
+/** The command-specific arguments; connection, triggers and options are the same for every kind. */
+function commandSpec(
+    kind: CommandKind,
+    inputs: { stdin: pulumi.Output<string>; digest: pulumi.Output<string>; waitScript: string },
+): { args: Omit<command.remote.CommandArgs, "connection">; dial: DialSettings; secretOutputs: boolean } {
+    switch (kind) {
+        case "wait":
+            // The script is not secret and prints nothing secret: its output stays visible.
+            return {
+                args: { create: `bash -s -- ${HOST_WAITS.cloudInitSeconds}`, stdin: inputs.waitScript },
+                dial: WAIT_DIAL,
+                secretOutputs: false,
+            };
+        case "db-bootstrap":
+            return {
+                args: { create: inputs.digest.apply((d) => payloadCommand("bootstrap", d)), stdin: inputs.stdin, logging: "none" },
+                dial: COMMAND_DIAL,
+                secretOutputs: true,
+            };
+        case "converge":
+            return {
+                args: {
+                    create: inputs.digest.apply((d) => payloadCommand("create", d)),
+                    update: inputs.digest.apply((d) => payloadCommand("update", d)),
+                    stdin: inputs.stdin,
+                    logging: "none",
+                },
+                dial: COMMAND_DIAL,
+                secretOutputs: true,
+            };
+        case "verify":
+            // Nothing secret goes in; journal lines may come out (masked, but treated as secret anyway).
+            return {
+                args: { create: inputs.digest.apply((d) => payloadCommand("verify", d)), stdin: inputs.stdin, logging: "none" },
+                dial: COMMAND_DIAL,
+                secretOutputs: true,
+            };
+    }
+}

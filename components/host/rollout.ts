@@ -1,0 +1,108 @@
+// Rolling changes by construction: the order of the remote commands and how long a controller waits around a
+// restart. Pure; the host layer turns the graph into dependsOn edges and the timings into script variables.
+import { LoadBalancerFacts } from "./facts";
+
+/** Extra wait after the health checks should have passed, for check timeouts and clock skew. */
+export const READY_MARGIN_SECONDS = 5;
+
+export interface DrainTimings {
+    /** After the drain flag appears: until the LB marks the host unhealthy and in-flight requests finish. */
+    readonly drainSeconds: number;
+    /** After the drain flag is removed: until the LB marks the host healthy again. */
+    readonly readySeconds: number;
+}
+
+function positiveInteger(key: string, value: number, min: number): number {
+    if (!Number.isInteger(value) || value < min) {
+        throw new Error(`loadBalancer.${key}: must be an integer >= ${min} (got ${value}); fix the footprint's load balancer facts`);
+    }
+    return value;
+}
+
+/**
+ * Worst cases, from the target groups' own settings: the first failing check comes at most one interval after
+ * the flag appears and the LB needs `unhealthyThreshold` of them, then the deregistration delay lets in-flight
+ * requests finish. Coming back needs `healthyThreshold` passing checks, plus a small margin.
+ */
+export function drainTimings(lb: LoadBalancerFacts): DrainTimings {
+    const interval = positiveInteger("healthCheckIntervalSeconds", lb.healthCheckIntervalSeconds, 1);
+    const unhealthy = positiveInteger("unhealthyThreshold", lb.unhealthyThreshold, 1);
+    const healthy = positiveInteger("healthyThreshold", lb.healthyThreshold, 1);
+    const delay = positiveInteger("deregistrationDelaySeconds", lb.deregistrationDelaySeconds, 0);
+    return {
+        drainSeconds: interval * unhealthy + delay,
+        readySeconds: interval * healthy + READY_MARGIN_SECONDS,
+    };
+}
+
+export type CommandKind = "wait" | "db-bootstrap" | "converge" | "verify";
+
+export interface CommandNode {
+    /** Unique key, also the resource-name suffix: `<kind>-<host>`. */
+    readonly key: string;
+    readonly kind: CommandKind;
+    /** Host name (controllerName / relayHostName). */
+    readonly host: string;
+    /** Keys of the commands that must finish first. */
+    readonly dependsOn: readonly string[];
+}
+
+export function commandKey(kind: CommandKind, host: string): string {
+    return `${kind}-${host}`;
+}
+
+/**
+ * Every remote command and its ordering, in creation order:
+ * - `wait-<host>` for every host (SSH up, cloud-init done), in parallel.
+ * - `db-bootstrap-<controller 1>` after that host's wait: creates the extra databases before any management
+ *   process starts.
+ * - `converge-<controller i>` after its wait, the bootstrap and controller i-1's converge: one controller at a
+ *   time, so a change rolls through the tier (each drains, restarts, and is healthy again before the next).
+ * - `verify-<controller i>` after every controller's converge: waits for the services whose health needs a
+ *   cluster quorum, which a first install cannot wait for host by host (see converge.sh, docs/hosts.md).
+ * - `converge-<relay j>` after its wait and relay j-1 (relay 1: after every verify), one relay at a time, so
+ *   peers always have the other relays while one restarts.
+ */
+export function commandGraph(controllers: readonly string[], relays: readonly string[]): CommandNode[] {
+    if (controllers.length === 0) throw new Error("host layer: no controllers; controllers.count must be at least 1");
+    const nodes: CommandNode[] = [];
+    const add = (kind: CommandKind, host: string, dependsOn: string[]): string => {
+        const key = commandKey(kind, host);
+        nodes.push({ key, kind, host, dependsOn });
+        return key;
+    };
+    for (const host of [...controllers, ...relays]) add("wait", host, []);
+    const bootstrap = add("db-bootstrap", controllers[0], [commandKey("wait", controllers[0])]);
+    const converges: string[] = [];
+    controllers.forEach((host, i) => {
+        const previous = i > 0 ? [converges[i - 1]] : [];
+        converges.push(add("converge", host, [commandKey("wait", host), bootstrap, ...previous]));
+    });
+    const verifies = controllers.map((host) => add("verify", host, [...converges]));
+    let previousRelay: string[] = verifies;
+    for (const host of relays) {
+        previousRelay = [add("converge", host, [commandKey("wait", host), ...previousRelay])];
+    }
+    return nodes;
+}
+
+/** Seconds the host scripts wait, in one place. */
+export const HOST_WAITS = {
+    /** `cloud-init status --wait` on a fresh instance. */
+    cloudInitSeconds: 1200,
+    /** Per service, after a (re)start: management retries its store and KV setup for about a minute. */
+    healthSeconds: 300,
+    /** verify: quorum-bound services on a freshly formed cluster (restart backoff 15 s, KV retries 60 s). */
+    verifySeconds: 600,
+    /** bootstrap-db: attempts x pause while the database finishes coming up. */
+    databaseAttempts: 30,
+    databaseRetrySeconds: 10,
+} as const;
+
+/** Pulumi customTimeouts per command kind: above the scripts' own bounds, so the script's message wins. */
+export const COMMAND_TIMEOUTS: Readonly<Record<CommandKind, { readonly create: string; readonly update: string }>> = {
+    wait: { create: "30m", update: "30m" },
+    "db-bootstrap": { create: "15m", update: "15m" },
+    converge: { create: "45m", update: "60m" },
+    verify: { create: "20m", update: "20m" },
+};

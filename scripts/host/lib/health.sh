@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Local health checks with bounded waits. Sourced by converge.sh. Requires common.sh.
+# A check is "<kind>:<target>": http:<url> (HTTP 200), http-drain:<url> (200, or 503 while the drain file
+# exists), http-any:<url> (any HTTP answer: the server is up), tcp:<host>:<port> (a TCP connect succeeds).
+
+# One attempt; returns 0 when healthy. Prints the observed status to stdout for the failure message.
+oz_probe() {
+    local kind="${1%%:*}" target="${1#*:}" code host port
+    case "$kind" in
+        http | http-drain | http-any)
+            code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$target" 2>/dev/null || true)"
+            code="${code:-000}"
+            printf 'HTTP %s from %s' "$code" "$target"
+            if [ "$kind" = http-any ]; then
+                [ "$code" != 000 ]
+            elif [ "$kind" = http-drain ] && [ -e "$(oz_path "$OZ_DRAIN_FILE")" ]; then
+                [ "$code" = 503 ]
+            else
+                [ "$code" = 200 ]
+            fi
+            ;;
+        tcp)
+            host="${target%:*}"
+            port="${target##*:}"
+            # shellcheck disable=SC2016 # expanded by the inner bash, from its arguments
+            if timeout 5 bash -c 'exec 3<>"/dev/tcp/$1/$2"' _ "$host" "$port" 2>/dev/null; then
+                printf 'TCP %s:%s open' "$host" "$port"
+                return 0
+            fi
+            printf 'TCP %s:%s closed' "$host" "$port"
+            return 1
+            ;;
+        *)
+            printf 'unknown check kind %s' "$kind"
+            return 1
+            ;;
+    esac
+}
+
+# The last journal lines of a unit, credentials masked.
+oz_journal_tail() {
+    if command -v journalctl >/dev/null 2>&1; then
+        journalctl -u "$1" -n 40 --no-pager 2>&1 | oz_redact || true
+    else
+        echo "(journalctl not available on this host)"
+    fi
+}
+
+# Waits until unit $1 passes check $2, for at most $3 seconds; on timeout fails with the unit's journal.
+oz_wait_healthy() {
+    local unit="$1" check="$2" timeout_s="$3" deadline status
+    deadline=$((SECONDS + timeout_s))
+    while true; do
+        if status="$(oz_probe "$check")"; then
+            oz_log "$unit healthy ($status)"
+            return 0
+        fi
+        if [ "$SECONDS" -ge "$deadline" ]; then
+            {
+                printf '%s: ERROR: %s not healthy after %ss: %s. Last journal lines:\n' \
+                    "${OZ_LOG_TAG:-openzro}" "$unit" "$timeout_s" "$status"
+                oz_journal_tail "$unit"
+            } >&2
+            exit 1
+        fi
+        sleep 2
+    done
+}
+
+# True when a majority of the cluster can be up: this host plus the peers whose route port answers.
+# Used to decide whether waiting for a quorum-bound service (management on JetStream) can finish at all.
+oz_quorum_reachable() {
+    local size="${OZ_CLUSTER_SIZE:-1}" up=1 peer
+    for peer in ${OZ_CLUSTER_PEERS:-}; do
+        if oz_probe "tcp:$peer" >/dev/null; then
+            up=$((up + 1))
+        fi
+    done
+    [ $((up * 2)) -gt "$size" ]
+}
