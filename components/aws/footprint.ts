@@ -16,6 +16,7 @@ import { RelayRegion } from "./relayRegion";
 import { SecurityGroups } from "./securityGroups";
 import { SshKeys } from "./sshKey";
 import { relayVpcPlan } from "./relayVpcPlan";
+import { assertAwsSettings } from "./validate";
 
 export interface AwsFootprintArgs {
     readonly settings: Settings;
@@ -38,9 +39,10 @@ export class AwsFootprint extends pulumi.ComponentResource {
     readonly outputs: AwsFootprintOutputs;
 
     constructor(name: string, args: AwsFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
+        // Before anything is registered: a bad value must not leave half a stack behind.
+        assertAwsSettings(args.settings);
         super("openzro:aws:Footprint", name, {}, opts);
         const { settings } = args;
-        assertRelayAmiIsRegional(settings);
 
         const providers = new RegionalProviders(name, settings, this);
         const primary = providers.primary;
@@ -52,7 +54,9 @@ export class AwsFootprint extends pulumi.ComponentResource {
             { parent: this, providers: { aws: primary } },
         );
         const groups = new SecurityGroups(name, { settings, vpcId: network.vpcId, provider: primary }, { parent: this, providers: { aws: primary } });
-        const amis = new UbuntuAmis({ parent: this, provider: primary });
+        // One image lookup per region and architecture, shared by every host in that region.
+        const amisByRegion = new Map(providers.regions().map((region) => [region, new UbuntuAmis({ parent: this, provider: providers.for(region) })]));
+        const amis = amisByRegion.get(settings.region)!;
 
         const bastion = new Bastion(
             name,
@@ -116,6 +120,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
                     publicSubnetCidrs: plan.publicSubnets,
                     relays: settings.relays.filter((r) => r.region === region),
                     keyName: sshKeys.keyName(region),
+                    amis: amisByRegion.get(region)!,
                     zoneId: certificate.zoneId,
                     provider: providers.for(region),
                     dnsProvider: primary,
@@ -198,12 +203,3 @@ function ruleOrNothing(groups: SecurityGroups, key: string): pulumi.Resource[] {
     return rule ? [rule] : [];
 }
 
-/** AMI ids are regional: one configured relay AMI cannot be right for relays in several regions. */
-function assertRelayAmiIsRegional(settings: Settings): void {
-    const regions = relayRegions(settings);
-    if (settings.relay.amiId && regions.length > 1) {
-        throw new Error(
-            `relay.amiId: an AMI id exists in one region only (got "${settings.relay.amiId}" for relays in ${regions.join(", ")}); unset relay.amiId to look up Ubuntu 24.04 in each region`,
-        );
-    }
-}

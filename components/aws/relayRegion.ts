@@ -23,6 +23,8 @@ export interface RelayRegionArgs {
     /** The relays of this region; decides how many hosts exist. */
     readonly relays: readonly RelaySettings[];
     readonly keyName: pulumi.Input<string>;
+    /** Ubuntu image lookups of this region, shared with anything else the footprint runs here. */
+    readonly amis: UbuntuAmis;
     readonly zoneId: pulumi.Input<string>;
     readonly provider: aws.Provider;
     readonly dnsProvider: aws.Provider;
@@ -74,7 +76,6 @@ export class RelayRegion extends pulumi.ComponentResource {
         );
         createSecurityRules(name, relaySecurityRules(settings), { relay: group.id }, (g) => GROUP_COMPONENT[g], childOpts);
 
-        const amis = new UbuntuAmis({ parent: this, provider: args.provider });
         this.hosts = args.relays.map((relay, i) => {
             const arch = instanceArchitecture(relay.instanceType, `relays[${relay.name}].instanceType`);
             const host = new RelayHost(
@@ -83,7 +84,7 @@ export class RelayRegion extends pulumi.ComponentResource {
                     relay,
                     domain: settings.domain,
                     rootVolumeGb: settings.relay.rootVolumeGb,
-                    ami: amis.imageId(arch, settings.relay.amiId),
+                    ami: args.amis.imageId(arch, settings.relay.amiId),
                     amiFromLookup: !settings.relay.amiId,
                     subnetId: subnets[roundRobinSlot(i, subnets.length)].id,
                     securityGroupId: group.id,

@@ -26,9 +26,6 @@ export class SshKeys extends pulumi.ComponentResource {
         super("openzro:aws:SshKeys", name, {}, opts);
         const { settings } = args;
 
-        if (Boolean(settings.ssh.publicKey) !== Boolean(settings.ssh.privateKey)) {
-            throw new Error("ssh: publicKey and privateKey must be set together (got only one); set both, or neither to generate a key");
-        }
         if (settings.ssh.publicKey && settings.ssh.privateKey) {
             this.publicKey = pulumi.output(settings.ssh.publicKey);
             this.privateKey = pulumi.secret(settings.ssh.privateKey);
