@@ -132,7 +132,7 @@ export function renderNginxSite(settings: Settings, topology: RenderTopology, op
             "",
             ...healthLocation(o),
             "",
-            "# Management REST shares the gRPC port (33073); nothing listens on 33071 (spec §1.3, D3).",
+            "# Management REST shares the gRPC port, 33073 (spec §1.3, D3: the port of older examples has no listener).",
             "location /api/ {",
             ...indent([`proxy_pass http://${o.managementUpstream};`, ...proxyHeaders()]),
             "}",
