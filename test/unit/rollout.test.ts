@@ -1,0 +1,89 @@
+// The rolling order of the remote commands and the drain timings derived from the load balancer's checks.
+import { commandGraph, drainTimings, READY_MARGIN_SECONDS } from "../../components/host/rollout";
+
+describe("drainTimings", () => {
+    it.each([
+        // interval, unhealthy, healthy, deregistration → drain, ready (worked out by hand)
+        { interval: 10, unhealthy: 2, healthy: 2, delay: 30, drain: 50, ready: 25 },
+        { interval: 30, unhealthy: 3, healthy: 5, delay: 300, drain: 390, ready: 155 },
+        { interval: 5, unhealthy: 2, healthy: 3, delay: 0, drain: 10, ready: 20 },
+    ])("interval $interval s, $unhealthy down / $healthy up, delay $delay s → drain $drain s, ready $ready s", (c) => {
+        expect(READY_MARGIN_SECONDS).toBe(5);
+        expect(
+            drainTimings({
+                proxyCidrs: ["10.0.0.0/24"],
+                healthCheckIntervalSeconds: c.interval,
+                unhealthyThreshold: c.unhealthy,
+                healthyThreshold: c.healthy,
+                deregistrationDelaySeconds: c.delay,
+            }),
+        ).toEqual({ drainSeconds: c.drain, readySeconds: c.ready });
+    });
+
+    it.each([
+        ["healthCheckIntervalSeconds", { healthCheckIntervalSeconds: 0 }],
+        ["unhealthyThreshold", { unhealthyThreshold: 1.5 }],
+        ["healthyThreshold", { healthyThreshold: -1 }],
+        ["deregistrationDelaySeconds", { deregistrationDelaySeconds: -5 }],
+    ])("rejects a bad %s with a one-line error naming it", (key, bad) => {
+        const lb = { proxyCidrs: [], healthCheckIntervalSeconds: 10, unhealthyThreshold: 2, healthyThreshold: 2, deregistrationDelaySeconds: 30, ...bad };
+        expect(() => drainTimings(lb)).toThrow(new RegExp(`^loadBalancer\\.${key}: .*\\(got [^)]+\\); `));
+    });
+});
+
+describe("commandGraph", () => {
+    const graph = commandGraph(["controller-1", "controller-2", "controller-3"], ["relay-fra", "relay-use"]);
+    const deps = (key: string) => graph.find((n) => n.key === key)?.dependsOn;
+
+    it("lists every command once, each after the commands it depends on", () => {
+        const keys = graph.map((n) => n.key);
+        expect(new Set(keys).size).toBe(keys.length);
+        expect(keys).toHaveLength(5 /* waits */ + 1 /* bootstrap */ + 3 /* converges */ + 3 /* verifies */ + 2 /* relays */);
+        graph.forEach((node, i) => node.dependsOn.forEach((d) => expect(keys.indexOf(d)).toBeLessThan(i)));
+    });
+
+    it("waits for every host with no other dependency", () => {
+        for (const host of ["controller-1", "controller-2", "controller-3", "relay-fra", "relay-use"]) {
+            expect(deps(`wait-${host}`)).toEqual([]);
+        }
+    });
+
+    it("bootstraps the databases on the first controller only, after it is reachable", () => {
+        expect(graph.filter((n) => n.kind === "db-bootstrap").map((n) => n.host)).toEqual(["controller-1"]);
+        expect(deps("db-bootstrap-controller-1")).toEqual(["wait-controller-1"]);
+    });
+
+    it("chains the controllers' converges one after another, each after the database bootstrap", () => {
+        expect(deps("converge-controller-1")).toEqual(["wait-controller-1", "db-bootstrap-controller-1"]);
+        expect(deps("converge-controller-2")).toEqual(["wait-controller-2", "db-bootstrap-controller-1", "converge-controller-1"]);
+        expect(deps("converge-controller-3")).toEqual(["wait-controller-3", "db-bootstrap-controller-1", "converge-controller-2"]);
+    });
+
+    it("verifies every controller only after the whole tier converged (first install cannot deadlock on quorum)", () => {
+        for (const host of ["controller-1", "controller-2", "controller-3"]) {
+            expect(deps(`verify-${host}`)).toEqual(["converge-controller-1", "converge-controller-2", "converge-controller-3"]);
+        }
+        // No converge waits for a verify: a controller's converge never needs the next controller to be up.
+        for (const n of graph.filter((x) => x.kind === "converge" && x.host.startsWith("controller"))) {
+            expect(n.dependsOn.some((d) => d.startsWith("verify-"))).toBe(false);
+        }
+    });
+
+    it("rolls the relays one at a time after the verified controller tier", () => {
+        expect(deps("converge-relay-fra")).toEqual(["wait-relay-fra", "verify-controller-1", "verify-controller-2", "verify-controller-3"]);
+        expect(deps("converge-relay-use")).toEqual(["wait-relay-use", "converge-relay-fra"]);
+    });
+
+    it("works for a single controller without relays", () => {
+        expect(commandGraph(["controller-1"], []).map((n) => `${n.key} <- ${n.dependsOn.join(",")}`)).toEqual([
+            "wait-controller-1 <- ",
+            "db-bootstrap-controller-1 <- wait-controller-1",
+            "converge-controller-1 <- wait-controller-1,db-bootstrap-controller-1",
+            "verify-controller-1 <- converge-controller-1",
+        ]);
+    });
+
+    it("rejects an empty controller tier", () => {
+        expect(() => commandGraph([], ["relay-fra"])).toThrow(/controllers\.count must be at least 1/);
+    });
+});
