@@ -1,0 +1,130 @@
+// The nginx site's parameters (what the integration tests override) and its behaviour-bearing directives.
+import { renderNginxSite } from "../../components/host/render";
+import { NginxNode, directives, parseNginx, settingsFor, topologyFor } from "./render-fixtures";
+
+const settings = settingsFor({ dex: { enabled: true, port: 5556 } });
+const topology = topologyFor(settings);
+
+function servers(text: string): { http: NginxNode; grpc: NginxNode } {
+    const all = directives(parseNginx(text), "server");
+    const isGrpc = (s: NginxNode) => directives(s.children, "listen").some((l) => l.args.includes("http2"));
+    return { http: all.find((s) => !isGrpc(s)) as NginxNode, grpc: all.find(isGrpc) as NginxNode };
+}
+
+function location(server: NginxNode, ...args: string[]): NginxNode {
+    const found = directives(server.children, "location").filter((l) => l.args.join(" ") === args.join(" "));
+    if (found.length !== 1) throw new Error(`expected one location ${args.join(" ")}, found ${found.length}`);
+    return found[0];
+}
+
+const arg0 = (node: NginxNode | undefined, name: string) => directives(node?.children, name).map((d) => d.args.join(" "));
+
+describe("renderNginxSite parameters (defaults = production)", () => {
+    test("defaults: listen 80 / 8080, dashboard root, drain file, loopback upstreams, one-day streams", () => {
+        const { http, grpc } = servers(renderNginxSite(settings, topology));
+        expect(arg0(http, "listen")).toEqual(["80 default_server"]);
+        expect(arg0(grpc, "listen")).toEqual(["8080 http2 default_server"]);
+        expect(arg0(http, "root")).toEqual(["/usr/share/openzro-dashboard"]);
+        expect(arg0(grpc, "grpc_read_timeout")).toEqual(["1d"]);
+        const ifs = directives(location(http, "=", "/healthz").children, "if");
+        expect(ifs.map((i) => i.args.join(" "))).toEqual(["(-f /var/lib/openzro/drain)"]);
+    });
+
+    test("every address, port, root and timeout can be pointed elsewhere without editing text", () => {
+        const { http, grpc } = servers(
+            renderNginxSite(settings, topology, {
+                httpListen: "127.0.0.11:18080",
+                grpcListen: "127.0.0.11:18081",
+                dashboardRoot: "/tmp/it/dash",
+                drainFile: "/tmp/it/drain",
+                managementUpstream: "127.0.0.21:33073",
+                signalUpstream: "127.0.0.22:10000",
+                dexUpstream: "127.0.0.23:5556",
+                streamTimeout: "90s",
+            }),
+        );
+        expect(arg0(http, "listen")).toEqual(["127.0.0.11:18080 default_server"]);
+        expect(arg0(grpc, "listen")).toEqual(["127.0.0.11:18081 http2 default_server"]);
+        expect(arg0(http, "root")).toEqual(["/tmp/it/dash"]);
+        expect(arg0(location(http, "/api/"), "proxy_pass")).toEqual(["http://127.0.0.21:33073"]);
+        expect(arg0(location(http, "/dex/"), "proxy_pass")).toEqual(["http://127.0.0.23:5556"]);
+        expect(arg0(location(http, "=", "/healthz"), "proxy_pass")).toEqual(["http://127.0.0.21:33073/scim/v2/ServiceProviderConfig"]);
+        expect(arg0(location(grpc, "/management.ManagementService/"), "grpc_pass")).toEqual(["grpc://127.0.0.21:33073"]);
+        expect(arg0(location(grpc, "/signalexchange.SignalExchange/"), "grpc_pass")).toEqual(["grpc://127.0.0.22:10000"]);
+        for (const t of ["grpc_read_timeout", "grpc_send_timeout", "client_body_timeout"]) expect(arg0(grpc, t)).toEqual(["90s"]);
+        for (const server of [http, grpc]) {
+            for (const loc of directives(server.children, "location")) {
+                for (const cond of directives(loc.children, "if")) expect(cond.args).toEqual(["(-f", "/tmp/it/drain)"]);
+            }
+        }
+    });
+
+    test.each([
+        ["httpListen", "80; include /etc/passwd"],
+        ["dashboardRoot", "/srv/x }"],
+        ["managementUpstream", "127.0.0.1:33073 backup"],
+        ["streamTimeout", "1d\n"],
+    ])("a %s that could inject a directive is refused", (key, value) => {
+        expect(() => renderNginxSite(settings, topology, { [key]: value })).toThrow(new RegExp(`^nginx ${key}: not a plain address`));
+    });
+});
+
+describe("nginx site behaviour", () => {
+    const { http, grpc } = servers(renderNginxSite(settings, topology));
+
+    test("every gRPC location answers gRPC UNAVAILABLE while draining and when its daemon is down", () => {
+        const grpcLocations = directives(grpc.children, "location").filter((l) => directives(l.children, "grpc_pass").length > 0);
+        expect(grpcLocations).toHaveLength(3);
+        for (const loc of grpcLocations) {
+            const drain = directives(loc.children, "if");
+            expect(drain.map((i) => arg0(i, "return"))).toEqual([["503"]]);
+            expect(arg0(loc, "error_page")).toEqual(["502 503 504 = @openzro_grpc_unavailable"]);
+        }
+        const unavailable = location(grpc, "@openzro_grpc_unavailable");
+        expect(arg0(unavailable, "default_type")).toEqual(["application/grpc"]);
+        expect(arg0(unavailable, "add_header")).toContain("grpc-status 14 always");
+        // 204 makes nginx send a header-only (trailers-only) HTTP/2 response carrying grpc-status.
+        expect(arg0(unavailable, "return")).toEqual(["204"]);
+    });
+
+    test("health: 503 while draining, management's unauthenticated SCIM config otherwise, 503 when it is down", () => {
+        for (const server of [http, grpc]) {
+            const health = location(server, "=", "/healthz");
+            expect(directives(health.children, "if").map((i) => arg0(i, "return"))).toEqual([["503"]]);
+            expect(arg0(health, "proxy_pass")[0]).toMatch(/\/scim\/v2\/ServiceProviderConfig$/);
+            expect(arg0(health, "error_page")).toEqual(["502 504 =503 @openzro_unhealthy"]);
+            expect(arg0(location(server, "@openzro_unhealthy"), "return")).toEqual(["503"]);
+        }
+    });
+
+    test("the dashboard falls back to the SPA and /api forwards the client address and scheme", () => {
+        expect(arg0(location(http, "/"), "try_files")).toEqual(["$uri $uri.html $uri/ /index.html"]);
+        const headers = arg0(location(http, "/api/"), "proxy_set_header");
+        expect(headers).toEqual(expect.arrayContaining(["X-Real-IP $remote_addr", "X-Forwarded-For $proxy_add_x_forwarded_for", "X-Forwarded-Proto $openzro_forwarded_proto"]));
+        expect(arg0(grpc, "grpc_set_header")).toEqual(["X-Forwarded-For $proxy_add_x_forwarded_for", "X-Real-IP $remote_addr"]);
+        expect(arg0(http, "real_ip_header")).toEqual(["X-Forwarded-For"]);
+    });
+
+    test("security headers on every dashboard/API response, errors included", () => {
+        const headers = arg0(http, "add_header");
+        expect(headers).toEqual(
+            expect.arrayContaining([
+                // (the parser drops the quotes around each value)
+                expect.stringMatching(/^Strict-Transport-Security max-age=\d+ always$/),
+                "X-Content-Type-Options nosniff always",
+                "X-Frame-Options SAMEORIGIN always",
+                expect.stringMatching(/^Referrer-Policy \S+ always$/),
+            ]),
+        );
+        // A location with its own add_header would silently drop the server's; none may have one.
+        for (const loc of directives(http.children, "location")) expect(directives(loc.children, "add_header")).toEqual([]);
+    });
+
+    test("idle connections outlive the load balancer's idle timeout, so it never reuses one nginx is closing", () => {
+        const seconds = (s: string) => Number(/^(\d+)s$/.exec(s)?.[1]);
+        for (const server of [http, grpc]) {
+            expect(seconds(arg0(server, "keepalive_timeout")[0])).toBeGreaterThan(settings.loadBalancer.idleTimeoutSeconds);
+        }
+        expect(arg0(grpc, "client_max_body_size")).toEqual(["0"]);
+    });
+});
