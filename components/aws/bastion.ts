@@ -16,6 +16,8 @@ export interface BastionArgs {
     readonly subnetId: pulumi.Input<string>;
     readonly securityGroupId: pulumi.Input<string>;
     readonly keyName: pulumi.Input<string>;
+    /** The VPC's internet gateway: AWS refuses to associate an Elastic IP before it is attached. */
+    readonly internetGateway: pulumi.Resource;
     readonly provider: aws.Provider;
 }
 
@@ -43,7 +45,7 @@ export class Bastion extends pulumi.ComponentResource {
         const eip = new aws.ec2.Eip(
             `${name}-bastion`,
             { domain: "vpc", instance: this.instance.id, tags: resourceTags("bastion", stack, "bastion") },
-            childOpts,
+            { ...childOpts, dependsOn: [args.internetGateway] },
         );
         this.publicIp = eip.publicIp;
         this.registerOutputs({ publicIp: this.publicIp });

@@ -15,6 +15,8 @@ export interface LoadBalancerArgs {
     /** Validated certificate ARN (the HTTPS listener waits for validation). */
     readonly certificateArn: pulumi.Input<string>;
     readonly zoneId: pulumi.Input<string>;
+    /** An internet-facing ALB cannot be created in a VPC without an attached internet gateway. */
+    readonly internetGateway: pulumi.Resource;
     /** Every controller is a target of every target group; the count decides how many attachments exist. */
     readonly targets: readonly { readonly name: string; readonly instanceId: pulumi.Input<string> }[];
     readonly provider: aws.Provider;
@@ -50,7 +52,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 idleTimeout: settings.loadBalancer.idleTimeoutSeconds,
                 tags: tags("alb"),
             },
-            childOpts,
+            { ...childOpts, dependsOn: [args.internetGateway] },
         );
         this.dnsName = alb.dnsName;
         this.arn = alb.arn;

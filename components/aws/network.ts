@@ -23,6 +23,8 @@ export function natGatewayCount(mode: NatGatewayMode, azCount: number): number {
 export class Network extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     readonly vpcCidr: string;
+    /** Elastic IPs and an internet-facing load balancer can only attach once the gateway is attached. */
+    readonly internetGateway: aws.ec2.InternetGateway;
     readonly publicSubnetIds: pulumi.Output<string>[];
     readonly privateSubnetIds: pulumi.Output<string>[];
     /** Plain CIDRs (known before deployment): the ALB's nodes live in these, so they are the real proxy sources. */
@@ -65,6 +67,7 @@ export class Network extends pulumi.ComponentResource {
         this.vpcId = vpc.id;
 
         const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: tags("igw") }, childOpts);
+        this.internetGateway = igw;
 
         const publicSubnets = plan.public.map(
             (cidr, i) =>

@@ -17,6 +17,8 @@ export interface RelayHostArgs {
     readonly subnetId: pulumi.Input<string>;
     readonly securityGroupId: pulumi.Input<string>;
     readonly keyName: pulumi.Input<string>;
+    /** The region VPC's internet gateway: AWS refuses to associate an Elastic IP before it is attached. */
+    readonly internetGateway: pulumi.Resource;
     readonly zoneId: pulumi.Input<string>;
     /** The relay's region. */
     readonly provider: aws.Provider;
@@ -49,7 +51,7 @@ export class RelayHost extends pulumi.ComponentResource {
             tags,
         };
         this.instance = new aws.ec2.Instance(`${name}-host`, hostInstanceArgs(hostArgs), hostInstanceOptions(hostArgs, childOpts));
-        const eip = new aws.ec2.Eip(`${name}-ip`, { domain: "vpc", instance: this.instance.id, tags }, childOpts);
+        const eip = new aws.ec2.Eip(`${name}-ip`, { domain: "vpc", instance: this.instance.id, tags }, { ...childOpts, dependsOn: [args.internetGateway] });
         this.publicIp = eip.publicIp;
 
         this.dnsName = relayDnsName(args.relay.name, args.domain);

@@ -89,6 +89,7 @@ export class RelayRegion extends pulumi.ComponentResource {
                     subnetId: subnets[roundRobinSlot(i, subnets.length)].id,
                     securityGroupId: group.id,
                     keyName: args.keyName,
+                    internetGateway: igw,
                     zoneId: args.zoneId,
                     provider: args.provider,
                     dnsProvider: args.dnsProvider,

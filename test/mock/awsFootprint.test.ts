@@ -178,6 +178,20 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
             }
         });
 
+        it("attaches Elastic IPs and the internet-facing ALB only after their VPC's internet gateway", () => {
+            const igwOfVpc = new Map(e.ofType("aws:ec2/internetGateway:InternetGateway").map((g) => [e.inputs(g).vpcId, g.urn]));
+            const vpcOfSubnet = new Map(e.ofType(TYPES.subnet).map((s) => [s.id, e.inputs(s).vpcId]));
+            const hostEips = e.ofType(TYPES.eip).filter((x) => e.inputs(x).instance);
+            expect(hostEips).toHaveLength(5); // bastion + 4 relays
+            for (const eip of hostEips) {
+                const instance = e.byId(e.inputs(eip).instance)!;
+                const igw = igwOfVpc.get(vpcOfSubnet.get(e.inputs(instance).subnetId));
+                expect({ eip: eip.name, waitsForGateway: eip.dependencies.includes(igw!) }).toEqual({ eip: eip.name, waitsForGateway: true });
+            }
+            const [alb] = e.ofType(TYPES.alb);
+            expect(alb.dependencies).toContain(igwOfVpc.get(vpcOfSubnet.get(e.inputs(alb).subnets[0])));
+        });
+
         it("routes the public subnets to the internet gateway", () => {
             const igwRoutes = e.ofType(TYPES.route).filter((r) => e.inputs(r).gatewayId);
             // primary VPC + one per relay region
