@@ -91,6 +91,17 @@ export const rdsFinalSnapshot = rdsPolicy(
     },
 );
 
+export const rdsPulumiProtect: ResourceValidationPolicy = {
+    name: "rds-pulumi-protect",
+    description: "The database resource has Pulumi's `protect` option, so `pulumi destroy` or a replacing change stops before deleting it.",
+    enforcementLevel: "mandatory",
+    validateResource: (args, reportViolation) => {
+        if (args.type === T.rdsInstance && args.opts?.protect !== true) {
+            reportViolation("the database is not protected; set openzro:protectResources to true.");
+        }
+    },
+};
+
 function forcesSsl(pg: Unwrap<ParameterGroupArgs>): boolean {
     return (pg.parameters ?? []).some((p) => p.name === "rds.force_ssl" && String(p.value) === "1");
 }
@@ -124,4 +135,5 @@ export const databasePolicies = [
     rdsMultiAz,
     rdsDeletionProtection,
     rdsFinalSnapshot,
+    rdsPulumiProtect,
 ];

@@ -5,12 +5,12 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import { policies } from "./policies";
 
-/** Staging relaxations: single-AZ database, short backups, and a database that may be destroyed with the stack. */
+/** Staging relaxations (Pulumi.staging.yaml): a single-AZ database that may be destroyed with the stack. */
 export const RELAXED_IN_STAGING: readonly string[] = [
     "rds-multi-az",
-    "rds-backup-retention",
     "rds-deletion-protection",
     "rds-final-snapshot",
+    "rds-pulumi-protect",
 ];
 
 export type PolicyPackConfig = Record<string, { enforcementLevel: EnforcementLevel }>;

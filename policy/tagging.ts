@@ -3,7 +3,8 @@
 import type { StackValidationPolicy } from "@pulumi/policy";
 import type { StackResource } from "./lib/types";
 
-export const DEFAULT_REQUIRED_TAGS = ["project", "stack", "component"];
+/** Provider defaultTags carry Project and Stack; every resource adds its Component (components/aws/tags.ts). */
+export const DEFAULT_REQUIRED_TAGS = ["Project", "Stack", "Component"];
 
 /**
  * AWS types with a `tags` argument that this program creates or may create. A taggable resource is also

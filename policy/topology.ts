@@ -44,10 +44,25 @@ export const controllersSpreadOverAzs: StackValidationPolicy = {
     },
 };
 
+/** Ingress rules on the controllers' groups whose only sources are the controllers' groups: the coordinator's cluster. */
+function controllerToControllerRules(stack: StackIndex, controllerGroups: Set<StackResource>) {
+    const groups = stack.ofType(T.securityGroup);
+    return stack.ofType(T.securityGroup, T.securityGroupRule, T.ingressRule).flatMap((r) =>
+        ingressRulesOf(r).filter((rule) => {
+            const group = r.type === T.securityGroup ? r : stack.resolveOne(r, rule.groupIdProp!, rule.groupId, groups);
+            if (!group || !controllerGroups.has(group) || rule.cidrs.length > 0) {
+                return false;
+            }
+            const sources = stack.resolveAll(r, rule.sourceGroupProp ?? "", rule.sourceGroupIds, groups);
+            return (rule.self || sources.length > 0) && sources.every((s) => controllerGroups.has(s));
+        }),
+    );
+}
+
 export const controllerCountQuorum: StackValidationPolicy = {
     name: "controller-count-quorum",
     description:
-        "There is 1 controller, or an odd number >= 3 joined by a coordinator cluster (an even count cannot keep a JetStream majority when one fails).",
+        "Several controllers are joined by a coordinator cluster, and with the embedded (JetStream) coordinator their count is odd: an even count has no majority after one failure.",
     enforcementLevel: "mandatory",
     configSchema: {
         properties: {
@@ -57,34 +72,27 @@ export const controllerCountQuorum: StackValidationPolicy = {
     },
     validateStack: (args, reportViolation) => {
         const config = args.getConfig<{ ports?: number[]; externalCoordinator?: boolean }>();
-        const ports = config.ports ?? DEFAULT_CLUSTER_PORTS;
+        const peerPort = (config.ports ?? DEFAULT_CLUSTER_PORTS)[0];
         const stack = new StackIndex(args.resources);
         const controllers = hostsWithRole(args.resources, "controller");
         const n = controllers.length;
-        if (n === 0 || n === 1) {
+        if (n <= 1) {
             return;
         }
-        if (n % 2 === 0) {
+        const cluster = controllerToControllerRules(stack, new Set(controllers.flatMap((c) => stack.securityGroupsOf(c))));
+        // The embedded coordinator (and a standalone nats-server) keep JetStream state in a Raft group on the
+        // controllers, reached on the NATS route port.
+        const jetStream = cluster.some((rule) => covers(rule, peerPort, "tcp"));
+        if (jetStream && n % 2 === 0) {
             reportViolation(
-                `${n} controllers: an even count has no JetStream majority after one failure; use 1 or an odd number >= 3 (openzro:controllers.count).`,
+                `${n} controllers with the embedded coordinator: an even count has no JetStream majority after one failure; use 1 or an odd number >= 3 (openzro:controllerCount).`,
             );
         }
-        if (config.externalCoordinator) {
-            return;
-        }
-        // Replicas coordinate through the embedded NATS cluster; without its route port open between them they
-        // run as isolated islands (signal cannot dispatch across replicas, spec §2.2).
-        const controllerGroups = new Set(controllers.flatMap((c) => stack.securityGroupsOf(c)));
-        const groups = stack.ofType(T.securityGroup);
-        const clusterOpen = stack.ofType(T.securityGroup, T.securityGroupRule, T.ingressRule).some((r) =>
-            ingressRulesOf(r).some((rule) => {
-                const group = r.type === T.securityGroup ? r : stack.resolveOne(r, rule.groupIdProp!, rule.groupId, groups);
-                return group !== undefined && controllerGroups.has(group) && covers(rule, ports[0], "tcp");
-            }),
-        );
-        if (!clusterOpen) {
+        if (cluster.length === 0 && !config.externalCoordinator) {
+            // Without a cluster between them the replicas run as islands: signal cannot reach peers connected to
+            // another replica (spec §2.2).
             reportViolation(
-                `${n} controllers but cluster port ${ports[0]} is not open between them: the embedded coordinator cannot form (openzro:cluster.coordinator).`,
+                `${n} controllers but no port is open between them, so no coordinator cluster can form (openzro:clusterCoordinator); for an external coordinator set this policy's externalCoordinator: true.`,
             );
         }
     },

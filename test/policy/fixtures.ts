@@ -2,6 +2,7 @@
 // PostgreSQL with TLS forced, an ALB with HTTP→HTTPS redirect and a gRPC rule. Each test gets a fresh copy and
 // breaks one thing in it.
 import type { StackResource } from "../../policy/lib/types";
+import type { EngineResource } from "./harness";
 
 export interface Spec {
     type: string;
@@ -9,6 +10,7 @@ export interface Spec {
     props: Record<string, any>;
     /** property -> names of the specs it depends on (what the engine reports as propertyDependencies) */
     deps?: Record<string, string[]>;
+    options?: { protect?: boolean };
 }
 
 export const T = {
@@ -37,7 +39,7 @@ export const DB_PASSWORD = "db-password-4f8a1c2e9b";
 export const RELAY_SECRET = "cmVsYXktc2VjcmV0LTczOTFhYmNk";
 export const SSH_KEY_PEM = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
 
-const tags = (component: string) => ({ component });
+const tags = (component: string) => ({ Name: `openzro-production-${component}`, Component: component });
 const imds = { httpTokens: "required", httpEndpoint: "enabled" };
 const root = { encrypted: true, volumeSize: 20 };
 
@@ -68,7 +70,7 @@ function controller(i: number, subnet: string): Spec {
             metadataOptions: { ...imds },
             rootBlockDevice: { ...root },
             associatePublicIpAddress: false,
-            tags: tags("controller"),
+            tags: tags("controllers"),
         },
     };
 }
@@ -84,10 +86,10 @@ function relay(name: string, ip: string): Spec[] {
                 vpcSecurityGroupIds: ["sg-relays"],
                 metadataOptions: { ...imds },
                 rootBlockDevice: { ...root },
-                tags: tags(`relay-${name}`),
+                tags: tags("relays"),
             },
         },
-        { type: T.eip, name: `relay-${name}-eip`, props: { instance: `i-relay-${name}`, publicIp: ip, domain: "vpc", tags: tags(`relay-${name}`) } },
+        { type: T.eip, name: `relay-${name}-eip`, props: { instance: `i-relay-${name}`, publicIp: ip, domain: "vpc", tags: tags("relays") } },
         { type: T.record, name: `relay-${name}-dns`, props: { name: `relay-${name}.openzro.example.com`, type: "A", ttl: 300, records: [ip] } },
     ];
 }
@@ -163,6 +165,7 @@ export function goodSpecs(): Spec[] {
                 password: DB_PASSWORD,
                 tags: tags("database"),
             },
+            options: { protect: true },
         },
         {
             type: T.lb,
@@ -237,7 +240,7 @@ export const PROVIDER = {
     type: "pulumi:providers:aws",
     urn: "urn:pulumi:production::openzro::pulumi:providers:aws::aws-eu-west-1",
     name: "aws-eu-west-1",
-    props: { region: "eu-west-1", defaultTags: JSON.stringify({ tags: { project: "openzro", stack: "production" } }) },
+    props: { region: "eu-west-1", defaultTags: JSON.stringify({ tags: { Project: "openzro", Stack: "production", ManagedBy: "pulumi" } }) },
 };
 
 export function find(specs: Spec[], name: string): Spec {
@@ -249,8 +252,8 @@ export function find(specs: Spec[], name: string): Spec {
 }
 
 /** Specs -> the objects stack policies receive (provider, property dependencies and all). */
-export function materialize(specs: readonly Spec[]): StackResource[] {
-    const byName = new Map<string, StackResource & { propertyDependencies: Record<string, StackResource[]> }>();
+export function materialize(specs: readonly Spec[]): EngineResource[] {
+    const byName = new Map<string, EngineResource & { propertyDependencies: Record<string, StackResource[]> }>();
     for (const s of specs) {
         byName.set(s.name, {
             type: s.type,
@@ -260,6 +263,7 @@ export function materialize(specs: readonly Spec[]): StackResource[] {
             provider: s.type.startsWith("aws:") ? PROVIDER : undefined,
             dependencies: [],
             propertyDependencies: {},
+            options: s.options,
         });
     }
     for (const s of specs) {

@@ -6,6 +6,15 @@ import { policyConfigFor, PolicyPackConfig } from "../../policy/enforcement";
 import { isStackPolicy, OpenzroPolicy, policies as allPolicies } from "../../policy/policies";
 import type { StackResource } from "../../policy/lib/types";
 
+/**
+ * A resource as the engine knows it: stack policies read `props` (outputs), resource policies read `inputs`
+ * (falling back to props) and `options` (protect and friends).
+ */
+export interface EngineResource extends StackResource {
+    readonly inputs?: Record<string, any>;
+    readonly options?: { readonly protect?: boolean };
+}
+
 export interface Violation {
     readonly policy: string;
     readonly enforcementLevel: EnforcementLevel;
@@ -28,7 +37,7 @@ export interface EvaluateOptions {
     readonly policies?: readonly OpenzroPolicy[];
 }
 
-export async function evaluate(resources: readonly StackResource[], opts: EvaluateOptions = {}): Promise<Violation[]> {
+export async function evaluate(resources: readonly EngineResource[], opts: EvaluateOptions = {}): Promise<Violation[]> {
     const stackConfig: Record<string, any> = policyConfigFor(opts.stack ?? "production");
     for (const [name, extra] of Object.entries(opts.config ?? {})) {
         stackConfig[name] = { ...(stackConfig[name] ?? {}), ...extra };
@@ -49,14 +58,16 @@ export async function evaluate(resources: readonly StackResource[], opts: Evalua
                 await p.validateStack(args, (message, urn) => out.push({ policy: p.name, enforcementLevel, message, urn }));
                 continue;
             }
-            const validators = Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource];
+            const validators = (Array.isArray(p.validateResource) ? p.validateResource : [p.validateResource]).filter(
+                (v): v is NonNullable<typeof v> => v !== undefined,
+            );
             for (const r of resources) {
                 const args = {
                     type: r.type,
-                    props: r.props,
+                    props: r.inputs ?? r.props,
                     urn: r.urn,
                     name: r.name,
-                    opts: {} as any,
+                    opts: { protect: r.options?.protect === true, ignoreChanges: [], aliases: [], additionalSecretOutputs: [] },
                     stackTags: new Map(),
                     getConfig,
                     notApplicable,

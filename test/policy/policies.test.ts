@@ -19,6 +19,7 @@ const rows: Row[] = [
     ["rds-deletion-protection", "no deletion protection", (s) => (find(s, "postgres").props.deletionProtection = false)],
     ["rds-final-snapshot", "final snapshot skipped", (s) => (find(s, "postgres").props.skipFinalSnapshot = true)],
     ["rds-final-snapshot", "final snapshot without a name", (s) => delete find(s, "postgres").props.finalSnapshotIdentifier],
+    ["rds-pulumi-protect", "database without Pulumi protect", (s) => (find(s, "postgres").options = { protect: false })],
     ["ec2-imdsv2-required", "IMDSv1 allowed", (s) => (find(s, "controller-2").props.metadataOptions.httpTokens = "optional")],
     ["ec2-imdsv2-required", "no metadataOptions", (s) => delete find(s, "bastion").props.metadataOptions],
     ["ec2-volumes-encrypted", "unencrypted root volume", (s) => (find(s, "relay-eu-west").props.rootBlockDevice.encrypted = false)],
@@ -32,7 +33,7 @@ const rows: Row[] = [
     [
         "controller-no-public-ip",
         "Elastic IP on a controller",
-        (s) => s.push({ type: T.eip, name: "controller-eip", props: { instance: "i-controller-2", publicIp: "198.51.100.99", tags: { component: "controller" } } }),
+        (s) => s.push({ type: T.eip, name: "controller-eip", props: { instance: "i-controller-2", publicIp: "198.51.100.99", tags: { Component: "controllers" } } }),
     ],
     ["sg-no-public-ssh", "bastion SSH from 0.0.0.0/0", (s) => (find(s, "bastion-ssh").props.cidrIpv4 = "0.0.0.0/0")],
     [
@@ -62,7 +63,7 @@ const rows: Row[] = [
     [
         "sg-postgres-only-from-controllers",
         "database open to a CIDR",
-        (s) => s.push({ type: T.ingress, name: "db-from-vpc", props: { securityGroupId: "sg-database", ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "10.0.0.0/16", tags: { component: "network" } } }),
+        (s) => s.push({ type: T.ingress, name: "db-from-vpc", props: { securityGroupId: "sg-database", ipProtocol: "tcp", fromPort: 5432, toPort: 5432, cidrIpv4: "10.0.0.0/16", tags: { Component: "network" } } }),
     ],
     ["sg-postgres-only-from-controllers", "database without a security group", (s) => (find(s, "postgres").props.vpcSecurityGroupIds = [])],
     ["sg-cluster-port-only-between-controllers", "cluster port from the load balancer", (s) => (find(s, "controllers-cluster").props.referencedSecurityGroupId = "sg-lb")],
@@ -74,7 +75,7 @@ const rows: Row[] = [
     [
         "sg-relay-only-relay-port-public",
         "relay metrics open to the internet",
-        (s) => s.push({ type: T.ingress, name: "relay-metrics", props: { securityGroupId: "sg-relays", ipProtocol: "tcp", fromPort: 9090, toPort: 9090, cidrIpv4: "0.0.0.0/0", tags: { component: "network" } } }),
+        (s) => s.push({ type: T.ingress, name: "relay-metrics", props: { securityGroupId: "sg-relays", ipProtocol: "tcp", fromPort: 9090, toPort: 9090, cidrIpv4: "0.0.0.0/0", tags: { Component: "network" } } }),
     ],
     ["sg-relay-only-relay-port-public", "a public port range on a relay", (s) => (find(s, "relay-udp").props.toPort = 33090)],
     ["lb-https-tls12", "TLS 1.0 security policy", (s) => (find(s, "https").props.sslPolicy = "ELBSecurityPolicy-2016-08")],
@@ -84,7 +85,7 @@ const rows: Row[] = [
     [
         "lb-http-rules-redirect-only",
         "a forwarding rule on the HTTP listener",
-        (s) => s.push({ type: T.rule, name: "http-api", props: { listenerArn: "arn:listener-http", conditions: [{ pathPattern: { values: ["/api/*"] } }], actions: [{ type: "forward", targetGroupArn: "arn:tg-http" }], tags: { component: "load-balancer" } } }),
+        (s) => s.push({ type: T.rule, name: "http-api", props: { listenerArn: "arn:listener-http", conditions: [{ pathPattern: { values: ["/api/*"] } }], actions: [{ type: "forward", targetGroupArn: "arn:tg-http" }], tags: { Component: "loadbalancer" } } }),
     ],
     ["lb-grpc-paths-on-grpc-target-groups", "gRPC paths on an HTTP/1.1 target group", (s) => (find(s, "tg-grpc").props.protocolVersion = "HTTP1")],
     ["lb-grpc-paths-on-grpc-target-groups", "REST paths on the gRPC target group", (s) => (find(s, "api").props.actions = [{ type: "forward", targetGroupArn: "arn:tg-grpc" }])],
@@ -93,12 +94,13 @@ const rows: Row[] = [
     ["lb-idle-timeout-for-streams", "idle timeout left to the AWS default", (s) => delete find(s, "alb").props.idleTimeout],
     ["lb-drop-invalid-header-fields", "invalid headers passed on", (s) => (find(s, "alb").props.dropInvalidHeaderFields = false)],
     ["controllers-spread-over-azs", "three controllers in two AZs", (s) => (find(s, "controller-3").props.subnetId = "subnet-private-a")],
-    ["controller-count-quorum", "two controllers", (s) => remove(s, "controller-3")],
+    ["controller-count-quorum", "two controllers with the embedded coordinator", (s) => remove(s, "controller-3")],
     [
         "controller-count-quorum",
-        "three controllers without the cluster port between them",
+        "three controllers with nothing open between them",
         (s) => {
             remove(s, "controllers-cluster");
+            remove(s, "controllers-signal-cluster");
         },
     ],
     ["relay-distinct-address-and-dns", "two relay names on one address", (s) => (find(s, "relay-us-east-dns").props.records = ["198.51.100.10"])],
@@ -109,15 +111,15 @@ const rows: Row[] = [
         "two relays behind one target group",
         (s) =>
             s.push(
-                { type: T.tg, name: "tg-relays", props: { arn: "arn:tg-relays", port: 33080, protocol: "TCP", tags: { component: "relay" } } },
+                { type: T.tg, name: "tg-relays", props: { arn: "arn:tg-relays", port: 33080, protocol: "TCP", tags: { Component: "relays" } } },
                 { type: "aws:lb/targetGroupAttachment:TargetGroupAttachment", name: "att-eu", props: { targetGroupArn: "arn:tg-relays", targetId: "i-relay-eu-west" } },
                 { type: "aws:lb/targetGroupAttachment:TargetGroupAttachment", name: "att-us", props: { targetGroupArn: "arn:tg-relays", targetId: "i-relay-us-east" } },
             ),
     ],
     ["required-tags", "a resource without its component tag", (s) => (find(s, "vpc").props.tags = {})],
-    ["required-tags", "tags only on the resource, no provider defaults", (s) => (find(s, "postgres").props.tags = { component: "database", project: "openzro" })],
+    ["required-tags", "tags only on the resource, no provider defaults", (s) => (find(s, "postgres").props.tags = { Component: "database", Project: "openzro" })],
     ["no-plaintext-secrets", "database password on a command line", (s) => (find(s, "controller-1-converge").props.create = `PGPASSWORD=${DB_PASSWORD} psql -c 'select 1'`)],
-    ["no-plaintext-secrets", "relay secret in a tag", (s) => (find(s, "relay-eu-west").props.tags.secret = RELAY_SECRET)],
+    ["no-plaintext-secrets", "relay secret in a tag", (s) => (find(s, "relay-eu-west").props.tags.Secret = RELAY_SECRET)],
     ["no-plaintext-secrets", "SSH key in base64 user data", (s) => (find(s, "bastion").props.userDataBase64 = Buffer.from(`#!/bin/sh\ncat > /root/.ssh/id <<EOF\n${SSH_KEY_PEM}EOF\n`).toString("base64"))],
 ];
 
