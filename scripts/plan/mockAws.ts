@@ -129,7 +129,14 @@ export function awsResource(world: MockWorld, req: AwsResourceRequest): AwsResou
 
 type Specific = (world: MockWorld, req: AwsResourceRequest, physical: string) => AwsResourceAnswer;
 
+function securityGroupRule(_w: MockWorld, req: AwsResourceRequest): AwsResourceAnswer {
+    const id = `sgr-${hexId(req.seed, 17)}`;
+    return { id, computed: { securityGroupRuleId: id, arn: regionalArn("ec2", req.region, `security-group-rule/${id}`) } };
+}
+
 const SPECIFIC: Record<string, Specific> = {
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule,
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule,
     "aws:ec2/vpc:Vpc": (_w, req) => {
         const id = `vpc-${hexId(req.seed, 17)}`;
         return {

@@ -98,10 +98,11 @@ export function readStackConfig(projectDir: string, stack: string): StackConfig 
         const { value, secret } = projectEntry(entry);
         const k = fullKey(project, key);
         if (value !== undefined) {
-            values[k] = secret ? securePlaceholder(stack, k) : value;
-        }
-        if (secret) {
-            secretKeys.add(k);
+            // Like the CLI: a declared default is passed as is ("" means "not set" for optional secrets).
+            values[k] = value;
+            if (secret && value !== "") {
+                secretKeys.add(k);
+            }
         }
     }
 

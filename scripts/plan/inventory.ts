@@ -1,0 +1,173 @@
+// The deployment as an operator reads it, extracted from a PlanResult: controllers with zones and addresses,
+// relays with their own addresses, the database, load balancers and target groups. Feeds the summary and the
+// topology diagram; it reads only what the plan recorded (inputs and mock state), never re-derives it.
+import { controllerName, relayAddress, relayDnsName, relayHostName } from "../../components/config/naming";
+import type { PlanResource, PlanResult } from "./evaluate";
+import { unwrapSecrets } from "./wire";
+
+export interface HostInventory {
+    /** Plan host name: controller-1, relay-eu-west, ... */
+    readonly host: string;
+    readonly resource: PlanResource | undefined;
+    readonly region: string;
+    readonly zone: string;
+    readonly privateIp: string;
+    readonly instanceType: string;
+}
+
+export interface RelayInventory extends HostInventory {
+    readonly relayName: string;
+    readonly publicIp: string;
+    readonly dnsName: string;
+    readonly address: string;
+}
+
+export interface TargetGroupInventory {
+    readonly name: string;
+    readonly port: number | undefined;
+    readonly protocol: string;
+    readonly protocolVersion: string;
+    readonly healthCheckPath: string;
+    readonly targets: number;
+}
+
+export interface Inventory {
+    readonly primaryRegion: string;
+    readonly controllers: readonly HostInventory[];
+    readonly relays: readonly RelayInventory[];
+    readonly bastion?: { readonly publicIp: string; readonly zone: string };
+    readonly databases: readonly {
+        readonly name: string;
+        readonly engine: string;
+        readonly engineVersion: string;
+        readonly instanceClass: string;
+        readonly multiAz: boolean;
+        readonly address: string;
+        readonly region: string;
+    }[];
+    readonly loadBalancers: readonly { readonly name: string; readonly dnsName: string; readonly idleTimeout: number | undefined }[];
+    readonly targetGroups: readonly TargetGroupInventory[];
+    /** Ports a tier opens to itself: the controllers' cluster ports (NATS routes, signal's NATS routes). */
+    readonly clusterPorts: readonly number[];
+    readonly countsByType: ReadonlyArray<readonly [string, number]>;
+}
+
+const INSTANCE = "aws:ec2/instance:Instance";
+
+type Plain = Record<string, unknown>;
+const plain = (x: unknown): Plain => unwrapSecrets<Plain>(x ?? {});
+const text = (x: unknown): string => (typeof x === "string" ? x : x === undefined || x === null ? "" : String(x));
+
+export function inventory(result: PlanResult): Inventory {
+    const byUrn = new Map(result.resources.map((r) => [r.urn, r]));
+    const regionOf = (r: PlanResource | undefined): string => {
+        const provider = r?.provider ? byUrn.get(r.provider) : undefined;
+        return text(plain(provider?.inputs).region) || result.settings.region;
+    };
+    const instances = result.resources.filter((r) => r.type === INSTANCE);
+    /** The instance belonging to a host: its own name or an ancestor's ends in "-<host>". */
+    const instanceOf = (host: string): PlanResource | undefined =>
+        instances.find((inst) => {
+            for (let r: PlanResource | undefined = inst; r; r = r.parent ? byUrn.get(r.parent) : undefined) {
+                if (r.name === host || r.name.endsWith(`-${host}`)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    const describeHost = (host: string): HostInventory => {
+        const resource = instanceOf(host);
+        const state = plain(resource?.state);
+        return {
+            host,
+            resource,
+            region: regionOf(resource),
+            zone: text(state.availabilityZone),
+            privateIp: text(state.privateIp),
+            instanceType: text(state.instanceType),
+        };
+    };
+    const eips = result.resources.filter((r) => r.type === "aws:ec2/eip:Eip").map((r) => plain(r.state));
+    const publicIpOf = (resource: PlanResource | undefined): string => {
+        if (!resource) return "";
+        const eip = eips.find((e) => e.instance === resource.id);
+        return text(eip?.publicIp) || text(plain(resource.state).publicIp);
+    };
+
+    const { settings } = result;
+    const controllers = Array.from({ length: settings.controllers.count }, (_, i) => describeHost(controllerName(i)));
+    const relays = settings.relays.map((relay): RelayInventory => {
+        const h = describeHost(relayHostName(relay.name));
+        return {
+            ...h,
+            relayName: relay.name,
+            publicIp: publicIpOf(h.resource),
+            dnsName: relayDnsName(relay.name, settings.domain),
+            address: relayAddress(relay.name, settings.domain, settings.relay.port),
+        };
+    });
+    const bastionResource = instanceOf("bastion");
+    const bastion = bastionResource
+        ? { publicIp: publicIpOf(bastionResource), zone: text(plain(bastionResource.state).availabilityZone) }
+        : undefined;
+
+    const databases = result.resources.filter((r) => r.type === "aws:rds/instance:Instance").map((r) => {
+        const s = plain(r.state);
+        return {
+            name: r.name,
+            engine: text(s.engine),
+            engineVersion: text(s.engineVersion),
+            instanceClass: text(s.instanceClass),
+            multiAz: s.multiAz === true,
+            address: text(s.address),
+            region: regionOf(r),
+        };
+    });
+    const loadBalancers = result.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer").map((r) => {
+        const s = plain(r.state);
+        return { name: r.name, dnsName: text(s.dnsName), idleTimeout: typeof s.idleTimeout === "number" ? s.idleTimeout : undefined };
+    });
+    const attachments = result.resources.filter((r) => r.type === "aws:lb/targetGroupAttachment:TargetGroupAttachment").map((r) => plain(r.inputs));
+    const targetGroups = result.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup").map((r) => {
+        const s = plain(r.state);
+        return {
+            name: r.name,
+            port: typeof s.port === "number" ? s.port : undefined,
+            protocol: text(s.protocol),
+            protocolVersion: text(s.protocolVersion) || "HTTP1",
+            healthCheckPath: text(plain(s.healthCheck).path),
+            targets: attachments.filter((a) => a.targetGroupArn === s.arn).length,
+        };
+    });
+
+    const counts = new Map<string, number>();
+    for (const r of result.resources) {
+        counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    }
+    return {
+        primaryRegion: settings.region,
+        controllers,
+        relays,
+        bastion,
+        databases,
+        loadBalancers,
+        targetGroups,
+        clusterPorts: selfReferencingPorts(result.resources),
+        countsByType: [...counts.entries()].sort((a, b) => a[0].localeCompare(b[0])),
+    };
+}
+
+/** Ports of ingress rules whose source is their own group: what the hosts of one tier open to each other. */
+function selfReferencingPorts(resources: readonly PlanResource[]): number[] {
+    const ports = new Set<number>();
+    for (const r of resources) {
+        const i = plain(r.inputs);
+        const selfRule =
+            (r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && i.referencedSecurityGroupId !== undefined && i.referencedSecurityGroupId === i.securityGroupId) ||
+            (r.type === "aws:ec2/securityGroupRule:SecurityGroupRule" && i.type === "ingress" && i.self === true);
+        if (selfRule && typeof i.fromPort === "number") {
+            ports.add(i.fromPort);
+        }
+    }
+    return [...ports].sort((a, b) => a - b);
+}
