@@ -12,6 +12,7 @@
 // install path) exactly when the instance itself was replaced.
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import { relayHostName } from "../config/naming";
 import { Settings } from "../config/types";
 import { FootprintFacts, SshRoute } from "./facts";
 import { HostFile, REDACTED, RenderSecrets, RenderTopology } from "./files";
@@ -134,7 +135,7 @@ export class HostLayer extends pulumi.ComponentResource {
 
         const hosts: HostTarget[] = [
             ...facts.controllers.map((c) => ({ name: c.name, role: "controller" as const, index: c.index, ssh: c.ssh, instance: c.instance })),
-            ...facts.relays.map((r, index) => ({ name: r.name, role: "relay" as const, index, ssh: r.ssh, instance: r.instance })),
+            ...facts.relays.map((r, index) => ({ name: relayHostName(r.name), role: "relay" as const, index, ssh: r.ssh, instance: r.instance })),
         ];
         const hostNames = new Set(hosts.map((h) => h.name));
         if (hostNames.size !== hosts.length) {
@@ -190,7 +191,7 @@ export class HostLayer extends pulumi.ComponentResource {
 
         this.graph = commandGraph(
             facts.controllers.map((c) => c.name),
-            facts.relays.map((r) => r.name),
+            facts.relays.map((r) => relayHostName(r.name)),
         );
         const byName = new Map(hosts.map((h) => [h.name, h]));
         const commands: Record<string, command.remote.Command> = {};
