@@ -1,6 +1,6 @@
 // Typed, defaulted access to a RawConfig. Pulumi hands every value over as a string; this is where "3", "true"
 // and JSON text become numbers, booleans and objects, with our own one-line errors instead of the SDK's.
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./errors";
 import type { PlainKey, SecretKey } from "./keys";
 import type { RawConfig } from "./raw";
@@ -89,8 +89,13 @@ export class RawReader {
         }
     }
 
+    /** A secret Output, or undefined when unset ("" is the Pulumi.yaml default). Plain text is wrapped as secret. */
     secret(key: SecretKey): pulumi.Output<string> | undefined {
-        return this.raw[key];
+        const v: unknown = this.raw[key];
+        if (isUnset(v)) {
+            return undefined;
+        }
+        return pulumi.Output.isInstance(v) ? pulumi.secret(v as pulumi.Output<string>) : pulumi.secret(String(v));
     }
 
     region(cloud: "aws" | "gcp"): string | undefined {

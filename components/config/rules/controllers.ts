@@ -61,7 +61,7 @@ export function readCluster(r: RawReader, controllerCount: number): Settings["cl
     if (JETSTREAM_ON_CONTROLLERS.includes(coordinator) && controllerCount % 2 === 0) {
         throw new ConfigError(
             "controllerCount",
-            `is even: ${controllerCount} controllers survive no more failures than ${controllerCount - 1} while the JetStream quorum grows`,
+            `is even: ${controllerCount} controllers tolerate no more failures than ${controllerCount - 1} do, yet need a larger JetStream quorum`,
             controllerCount,
             `use an odd number such as ${controllerCount - 1} or ${controllerCount + 1}`,
         );

@@ -19,7 +19,7 @@ export function readDatabase(r: RawReader, preset: Preset): Settings["database"]
     const allocated = r.int("dbAllocatedStorageGb", STORAGE_RANGE, preset.database.allocatedStorageGb);
     const maxAllocated = r.int("dbMaxAllocatedStorageGb", STORAGE_RANGE, Math.min(4 * allocated, STORAGE_RANGE.max));
     // RDS storage autoscaling wants a ceiling at least 10% above the allocated size.
-    const minimumCeiling = Math.ceil(allocated * 1.1);
+    const minimumCeiling = Math.ceil((allocated * 11) / 10);
     if (maxAllocated < minimumCeiling) {
         throw new ConfigError(
             "dbMaxAllocatedStorageGb",

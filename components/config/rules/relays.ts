@@ -35,7 +35,7 @@ export function readRelays(r: RawReader, ctx: RelayContext): Pick<Settings, "rel
     if (regions.size > capacity) {
         throw new ConfigError(
             "relayVpcCidr",
-            `has room for ${capacity} relay regions (one /20 each) but relays use ${regions.size}`,
+            `has room for ${capacity} relay region${capacity === 1 ? "" : "s"} (one /20 each) but relays use ${regions.size}`,
             ctx.relayVpcCidr,
             `use a larger block, e.g. ${DEFAULTS.relayVpcCidr}`,
         );
