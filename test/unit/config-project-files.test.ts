@@ -140,6 +140,24 @@ describe("Pulumi.yaml", () => {
     });
 });
 
+describe("docs/configuration.md", () => {
+    const rows = new Map<string, string[]>();
+    for (const line of read("docs/configuration.md").split("\n")) {
+        const m = /^\| `([^`]+)` \|(.*)\|$/.exec(line);
+        if (m) rows.set(m[1], m[2].split("|").map((cell) => cell.trim()));
+    }
+
+    it.each([...catalogue, "aws:region"])("has a row for %s", (key) => {
+        expect(rows.has(key)).toBe(true);
+    });
+
+    it.each(staticKeys.concat(["tags", "stuns"] as ConfigKey[]))("shows the code's default of %s", (key) => {
+        const value = DEFAULTS[key as keyof typeof DEFAULTS];
+        const shown = typeof value === "object" ? JSON.stringify(value) : String(value);
+        expect(rows.get(key)?.[1]).toBe(`\`${shown}\``);
+    });
+});
+
 describe.each(["Pulumi.production.yaml", "Pulumi.staging.yaml"])("%s", (file) => {
     const text = read(file);
     const stack = yaml.load(text) as { config: Record<string, unknown> };
