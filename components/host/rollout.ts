@@ -104,5 +104,6 @@ export const COMMAND_TIMEOUTS: Readonly<Record<CommandKind, { readonly create: s
     wait: { create: "30m", update: "30m" },
     "db-bootstrap": { create: "15m", update: "15m" },
     converge: { create: "45m", update: "60m" },
-    verify: { create: "20m", update: "20m" },
+    // Up to three services x HOST_WAITS.verifySeconds.
+    verify: { create: "40m", update: "40m" },
 };
