@@ -21,7 +21,7 @@ async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(`${USAGE}\n`);
         return 0;
     }
-    const result = await evaluateStack({ stack: args.stack });
+    const result = await evaluateStack({ stack: args.stack, configOverrides: args.overrides });
     // With --json, stdout carries plan.json only; everything for humans goes to stderr.
     const say = (text: string) => (args.json ? process.stderr : process.stdout).write(`${text}\n`);
     if (args.showSecrets) {

@@ -1,0 +1,196 @@
+// The offline plan of the real program for both committed stacks: the plan.json contract (ARCHITECTURE.md §6),
+// no secret anywhere in what it writes, a hosts/ directory per host, determinism, and production's HA shape.
+import * as fs from "fs";
+import * as path from "path";
+import { controllerName, relayHostName } from "../../components/config/naming";
+import { planJsonText, toPlanJson, PlanJson } from "../../scripts/plan/planJson";
+import { topologyMermaid } from "../../scripts/plan/topology";
+import { writePlanDir } from "../../scripts/plan/writeOut";
+import { planStack, PlanResult, PlanResource, tempDir, unwrapSecrets } from "../support";
+
+/** Every file under dir, as [relative path, content]. */
+function readTree(dir: string): [string, string][] {
+    return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => {
+            const full = path.join(e.parentPath, e.name);
+            return [path.relative(dir, full), fs.readFileSync(full, "utf8")] as [string, string];
+        });
+}
+
+const SECRET_MARKERS = ["-----BEGIN", "PRIVATE KEY", "offline-plan-secret-"];
+
+describe.each(["production", "staging"])("offline plan of %s", (stack) => {
+    let result: PlanResult;
+    let plan: PlanJson;
+    let planText: string;
+    let out: { dir: string; remove(): void };
+
+    beforeAll(async () => {
+        result = await planStack({ stack });
+        plan = toPlanJson(result);
+        out = tempDir();
+        writePlanDir(out.dir, result);
+        planText = fs.readFileSync(path.join(out.dir, "plan.json"), "utf8");
+    });
+    afterAll(() => out.remove());
+
+    it("writes plan.json with exactly the contract's fields and types", () => {
+        const parsed = JSON.parse(planText);
+        expect(Object.keys(parsed).sort()).toEqual(["outputs", "project", "resources", "stack"]);
+        expect(parsed.project).toBe("openzro");
+        expect(parsed.stack).toBe(stack);
+        expect(typeof parsed.outputs).toBe("object");
+        expect(parsed.resources.length).toBeGreaterThan(50);
+        for (const r of parsed.resources) {
+            expect(Object.keys(r).sort()).toEqual(["dependencies", "inputs", "name", "parent", "provider", "type", "urn"]);
+            expect(r.urn).toMatch(new RegExp(`^urn:pulumi:${stack}::openzro::`));
+            expect(r.urn.endsWith(`::${r.name}`)).toBe(true);
+            expect(r.urn.split("::")[2].split("$").pop()).toBe(r.type);
+            expect(r.parent === null || typeof r.parent === "string").toBe(true);
+            expect(r.provider === null || typeof r.provider === "string").toBe(true);
+            expect(Array.isArray(r.dependencies) && r.dependencies.every((d: unknown) => typeof d === "string")).toBe(true);
+            expect(typeof r.inputs === "object" && r.inputs !== null && !Array.isArray(r.inputs)).toBe(true);
+        }
+    });
+
+    it("refers only to resources in the plan (parents, providers, dependencies), and each URN once", () => {
+        const urns = new Set(plan.resources.map((r) => r.urn));
+        expect(urns.size).toBe(plan.resources.length);
+        const dangling = plan.resources.flatMap((r) =>
+            [r.parent, r.provider, ...r.dependencies].filter((u): u is string => u !== null && !urns.has(u)).map((u) => `${r.urn} -> ${u}`));
+        expect(dangling).toEqual([]);
+        for (const r of plan.resources.filter((x) => x.provider !== null)) {
+            expect(plan.resources.find((p) => p.urn === r.provider)?.type).toMatch(/^pulumi:providers:/);
+        }
+    });
+
+    it("keeps every secret out of plan.json, hosts/ and topology.mmd", () => {
+        expect(result.secretValues.length).toBeGreaterThan(0);
+        const written = readTree(out.dir);
+        for (const [file, content] of written) {
+            for (const secret of result.secretValues) {
+                if (content.includes(secret)) {
+                    throw new Error(`${file} contains a secret value`);
+                }
+            }
+            for (const marker of SECRET_MARKERS) {
+                expect(`${file}: ${content.includes(marker)}`).toBe(`${file}: false`);
+            }
+        }
+        // The secrets were there and are redacted, not merely absent: asked to show them, the plan does.
+        expect(plan.outputs.sshPrivateKey).toBe("[secret]");
+        expect(planText).toContain('"[secret]"');
+        const shown = planJsonText(toPlanJson(result, { showSecrets: true }));
+        expect(result.secretValues.some((s) => shown.includes(s))).toBe(true);
+    });
+
+    it("has a hosts/ directory per controller and per relay, holding every rendered file", () => {
+        const expected = [
+            ...Array.from({ length: result.settings.controllers.count }, (_, i) => controllerName(i)),
+            ...result.settings.relays.map((r) => relayHostName(r.name)),
+        ].sort();
+        expect(fs.readdirSync(path.join(out.dir, "hosts")).sort()).toEqual(expected);
+        for (const host of expected) {
+            for (const file of result.hostFiles[host]) {
+                expect(fs.readFileSync(path.join(out.dir, "hosts", host, file.path), "utf8")).toBe(file.content);
+            }
+        }
+        expect(fs.readFileSync(path.join(out.dir, "topology.mmd"), "utf8")).toMatch(/^flowchart TB\n/);
+    });
+
+    it("asked the mocks for nothing they cannot answer", () => {
+        expect(result.diagnostics.unmockedInvokes).toEqual([]);
+        expect(result.diagnostics.unmockedTypes).toEqual([]);
+    });
+});
+
+describe("offline plan determinism", () => {
+    it("evaluates production twice to byte-identical plan.json, host files and topology", async () => {
+        const first = await planStack({ stack: "production" });
+        const second = await planStack({ stack: "production" });
+        expect(planJsonText(toPlanJson(second))).toBe(planJsonText(toPlanJson(first)));
+        expect(JSON.stringify(second.hostFiles)).toBe(JSON.stringify(first.hostFiles));
+        expect(topologyMermaid(second)).toBe(topologyMermaid(first));
+    });
+});
+
+describe("production plan: the HA shape", () => {
+    let result: PlanResult;
+    const ofType = (type: string) => result.resources.filter((r) => r.type === type);
+    const inputs = (r: PlanResource) => unwrapSecrets<Record<string, any>>(r.inputs);
+    const state = (r: PlanResource) => unwrapSecrets<Record<string, any>>(r.state);
+    const regionOf = (r: PlanResource) => inputs(result.resources.find((p) => p.urn === r.provider)!).region;
+    /** The EC2 instance of a host: the instance or one of its parents is named "...-<host>". */
+    const instanceOf = (host: string) => ofType("aws:ec2/instance:Instance").filter((inst) => {
+        for (let r: PlanResource | undefined = inst; r; r = result.resources.find((p) => p.urn === r!.parent)) {
+            if (r.name.endsWith(`-${host}`)) return true;
+        }
+        return false;
+    });
+
+    beforeAll(async () => {
+        result = await planStack({ stack: "production" });
+    });
+
+    it("runs 3 controllers in 3 distinct availability zones of us-east-1, inside their subnets", () => {
+        const controllers = [0, 1, 2].map((i) => instanceOf(controllerName(i)));
+        expect(controllers.map((c) => c.length)).toEqual([1, 1, 1]);
+        expect(instanceOf(controllerName(3))).toHaveLength(0);
+        const zones = controllers.map(([c]) => state(c).availabilityZone);
+        expect(new Set(zones).size).toBe(3);
+        for (const [c] of controllers) {
+            expect(regionOf(c)).toBe("us-east-1");
+            expect(state(c).availabilityZone).toMatch(/^us-east-1[a-z]$/);
+            const subnet = ofType("aws:ec2/subnet:Subnet").find((s) => s.id === inputs(c).subnetId)!;
+            expect(inputs(subnet).availabilityZone).toBe(state(c).availabilityZone);
+        }
+    });
+
+    it.each([
+        ["us-east", "us-east-1"],
+        ["eu-west", "eu-west-1"],
+        ["ap-south", "ap-south-1"],
+    ])("runs relay %s in %s with its own Elastic IP", (relay, region) => {
+        const [instance] = instanceOf(relayHostName(relay));
+        expect(instance).toBeDefined();
+        expect(regionOf(instance)).toBe(region);
+        const eips = ofType("aws:ec2/eip:Eip").filter((e) => inputs(e).instance === instance.id);
+        expect(eips).toHaveLength(1);
+        expect(regionOf(eips[0])).toBe(region);
+    });
+
+    it("gives the relays distinct public addresses", () => {
+        const relays = result.settings.relays.map((r) => instanceOf(relayHostName(r.name))[0]);
+        const ips = relays.map((inst) => state(ofType("aws:ec2/eip:Eip").find((e) => inputs(e).instance === inst.id)!).publicIp);
+        expect(new Set(ips).size).toBe(3);
+    });
+
+    it("has one Multi-AZ PostgreSQL database", () => {
+        const dbs = ofType("aws:rds/instance:Instance");
+        expect(dbs).toHaveLength(1);
+        expect(inputs(dbs[0])).toMatchObject({ engine: "postgres", multiAz: true, publiclyAccessible: false });
+    });
+
+    it.each([
+        ["/management.ManagementService/*"],
+        ["/signalexchange.SignalExchange/*"],
+    ])("routes %s to a gRPC target group", (grpcPath) => {
+        const rule = ofType("aws:lb/listenerRule:ListenerRule").find((r) =>
+            inputs(r).conditions.some((c: any) => c.pathPattern?.values?.includes(grpcPath)));
+        expect(rule).toBeDefined();
+        const arn = inputs(rule!).actions[0].targetGroupArn;
+        const group = ofType("aws:lb/targetGroup:TargetGroup").find((g) => state(g).arn === arn)!;
+        expect(inputs(group).protocolVersion).toBe("GRPC");
+    });
+});
+
+describe("staging plan", () => {
+    it("is the cheaper shape its stack file asks for: single-AZ database, one NAT gateway, relays in two regions", async () => {
+        const result = await planStack({ stack: "staging" });
+        const ofType = (type: string) => result.resources.filter((r) => r.type === type);
+        expect(unwrapSecrets<Record<string, unknown>>(ofType("aws:rds/instance:Instance")[0].inputs).multiAz).toBe(false);
+        expect(ofType("aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+        expect(result.settings.relays.map((r) => r.region)).toEqual(["us-east-1", "eu-west-1"]);
+    });
+});
