@@ -54,12 +54,17 @@ export function isEc2InstanceType(type: string): boolean {
 }
 
 /**
- * Graviton (arm64): a "g" among the attribute letters after the generation (c7g, m7gd, c6gn, t4g, im4gn, is4gen,
- * g5g) or the first-generation a1. The series letter itself ("g4dn" = GPU) says nothing about the CPU.
+ * arm64: Graviton has a "g" among the attribute letters after the generation (c7g, m7gd, c6gn, t4g, im4gn,
+ * is4gen, g5g), plus the first-generation a1; mac2 and later are Apple silicon. The series letter itself
+ * ("g4dn" = GPU) says nothing about the CPU.
  */
 export function isGravitonInstanceType(type: string): boolean {
     const t = parseEc2Type(type.startsWith("db.") ? type.slice(3) : type);
-    return t !== undefined && (t.attributes.includes("g") || (t.series === "a" && t.generation === "1"));
+    if (t === undefined) {
+        return false;
+    }
+    const appleSilicon = t.series === "mac" && t.generation !== "1";
+    return t.attributes.includes("g") || (t.series === "a" && t.generation === "1") || appleSilicon;
 }
 
 /** db.m7g.xlarge, db.t4g.medium, db.r6i.large ... */

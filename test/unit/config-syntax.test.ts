@@ -78,6 +78,8 @@ describe("AWS names", () => {
         ["a1.large", true, true],
         ["c8g.48xlarge", true, true],
         ["x2gd.metal", true, true],
+        ["mac1.metal", true, false],
+        ["mac2.metal", true, true],
         ["large", false, false],
         ["c7i", false, false],
         ["c7i.huge", false, false],

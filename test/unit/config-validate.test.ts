@@ -338,11 +338,11 @@ const INVALID: Array<[Partial<Record<keyof RawConfig, unknown>>, string]> = [
     [{ controllerCount: "0" }, 'controllerCount: is out of range (got "0"); set a whole number between 1 and 9'],
     [
         { controllerInstanceType: "m7g.xlarge" },
-        'controllerInstanceType: is a Graviton (arm64) type but controllers must be x86_64: the openzro-dashboard package is amd64-only (got "m7g.xlarge"); use an x86_64 type such as c7i.xlarge',
+        'controllerInstanceType: is an arm64 (Graviton) type but controllers must be x86_64: the openzro-dashboard package is amd64-only (got "m7g.xlarge"); use an x86_64 type such as c7i.xlarge',
     ],
     [
         { size: "small", controllerInstanceType: "t4g.medium" },
-        'controllerInstanceType: is a Graviton (arm64) type but controllers must be x86_64: the openzro-dashboard package is amd64-only (got "t4g.medium"); use an x86_64 type such as t3.medium',
+        'controllerInstanceType: is an arm64 (Graviton) type but controllers must be x86_64: the openzro-dashboard package is amd64-only (got "t4g.medium"); use an x86_64 type such as t3.medium',
     ],
     [{ controllerInstanceType: "large" }, 'controllerInstanceType: is not an EC2 instance type (got "large"); use a type such as c7i.xlarge'],
     [{ controllerAmiId: "ami-123" }, 'controllerAmiId: is not an AMI ID (got "ami-123"); use an ID like ami-0123456789abcdef0, or leave it unset for Ubuntu 24.04'],

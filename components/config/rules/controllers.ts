@@ -23,7 +23,7 @@ export function readControllers(r: RawReader, preset: Preset): Settings["control
     if (isGravitonInstanceType(instanceType)) {
         throw new ConfigError(
             "controllerInstanceType",
-            "is a Graviton (arm64) type but controllers must be x86_64: the openzro-dashboard package is amd64-only",
+            "is an arm64 (Graviton) type but controllers must be x86_64: the openzro-dashboard package is amd64-only",
             instanceType,
             `use an x86_64 type such as ${preset.controller.awsInstanceType}`,
         );

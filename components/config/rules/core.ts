@@ -100,7 +100,7 @@ const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 function readTags(r: RawReader): Readonly<Record<string, string>> {
     const raw = r.structured("tags", "`pulumi config set --path tags.team platform`");
     if (raw === undefined) {
-        return DEFAULTS.tags;
+        return {};
     }
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
         throw new ConfigError("tags", "must be an object of tag names to values", raw, "set entries with `pulumi config set --path tags.team platform`");
