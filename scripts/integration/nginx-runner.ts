@@ -74,3 +74,29 @@ export function nginxTest(mainConf: string, prefix: string): void {
         throw new Error(`nginx -t failed for ${mainConf}: ${e.stderr?.toString() ?? String(err)}`);
     }
 }
+
+/** The text of every top-level `server { ... }` block of a site (braces matched; comments dropped). */
+export function serverBlocks(site: string): string[] {
+    const text = site.replace(/#[^\n]*/g, "");
+    const blocks: string[] = [];
+    const re = /(^|[\s;}])server\s*\{/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(text)) !== null) {
+        let depth = 0;
+        const start = text.indexOf("{", m.index);
+        for (let i = start; i < text.length; i++) {
+            if (text[i] === "{") depth++;
+            else if (text[i] === "}" && --depth === 0) {
+                blocks.push(text.slice(start + 1, i));
+                re.lastIndex = i + 1;
+                break;
+            }
+        }
+    }
+    return blocks;
+}
+
+/** Values of a directive anywhere inside a block (e.g. "grpc_read_timeout" → ["1d"]). */
+export function directiveValues(block: string, name: string): string[] {
+    return [...block.matchAll(new RegExp(`(?:^|[\\s;{}])${name}\\s+([^;]+);`, "g"))].map((m) => m[1].trim());
+}
