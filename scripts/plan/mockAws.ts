@@ -175,6 +175,9 @@ const SPECIFIC: Record<string, Specific> = {
         if (cidr && given && !cidrContains(cidr, given)) {
             throw new Error(`${req.name}: privateIp ${given} is outside its subnet ${cidr}`);
         }
+        if (given) {
+            world.reservePrivateIp(given);
+        }
         const az = str(subnet?.state.availabilityZone) ?? str(req.inputs.availabilityZone) ?? `${req.region}a`;
         const publicIp = req.inputs.associatePublicIpAddress === true ? world.nextPublicAddress() : "";
         const dnsSuffix = req.region === "us-east-1" ? "ec2.internal" : `${req.region}.compute.internal`;

@@ -1,6 +1,6 @@
 // Shared memory of the plausible mocks: what has been "created" so far, so dependent values stay consistent
 // (an instance's private IP lies in its subnet, a record's fqdn ends in its zone, every EIP is distinct).
-import { hostAt } from "./ipv4";
+import { hostAt, parseCidr } from "./ipv4";
 import { unwrapSecrets } from "./wire";
 
 export const ACCOUNT_ID = "123456789012";
@@ -23,6 +23,7 @@ export class MockWorld {
     private readonly byId = new Map<string, CreatedResource>();
     private readonly hostsPerSubnet = new Map<string, number>();
     private readonly usedPublicIps = new Set<string>();
+    private readonly usedPrivateIps = new Set<string>();
     private nextPublicIp = 0;
     private readonly zoneNames = new Map<string, string>();
     /** Every secret value a mock produced: tests check none of them leaks into the plan. */
@@ -54,11 +55,28 @@ export class MockWorld {
         return typeof plain === "string" ? this.byId.get(plain) : undefined;
     }
 
-    /** Next free host address in the subnet's block, starting at .10 (order of creation, deterministic). */
+    /**
+     * Next free host address in the subnet's block (order of creation, deterministic): .10, .11, ... then the
+     * rest of the usable range (AWS reserves the first four and the last address). Skips reserved addresses.
+     */
     nextHostIn(subnetId: string, cidr: string): string {
-        const n = this.hostsPerSubnet.get(subnetId) ?? 0;
-        this.hostsPerSubnet.set(subnetId, n + 1);
-        return hostAt(cidr, 10 + n);
+        const { size } = parseCidr(cidr);
+        const usable = size - 5;
+        for (let tries = 0; tries < usable; tries++) {
+            const n = this.hostsPerSubnet.get(subnetId) ?? 0;
+            this.hostsPerSubnet.set(subnetId, n + 1);
+            const ip = hostAt(cidr, 4 + ((6 + n) % usable));
+            if (!this.usedPrivateIps.has(ip)) {
+                this.usedPrivateIps.add(ip);
+                return ip;
+            }
+        }
+        throw new Error(`mock subnet ${subnetId} (${cidr}) has no free address left`);
+    }
+
+    /** An address the program chose itself: never handed out again. */
+    reservePrivateIp(ip: string): void {
+        this.usedPrivateIps.add(ip);
     }
 
     /** A distinct documentation-range public address per call. */

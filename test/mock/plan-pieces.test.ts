@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parsePlanArgs, UsageError } from "../../scripts/plan/args";
 import { hostFileTarget } from "../../scripts/plan/hostsDir";
+import { MockWorld } from "../../scripts/plan/mockWorld";
 import { applyOverrides, PlanInputError, readStackConfig, securePlaceholder } from "../../scripts/plan/stackConfig";
 import { containsSecret, redactSecrets, unwrapSecrets, wrapSecret } from "../../scripts/plan/wire";
 import { tempDir } from "../support";
@@ -136,5 +137,28 @@ describe("host file paths under hosts/", () => {
         ["a/b", "/etc/x"],
     ])("refuses host %j with path %j", (host, p) => {
         expect(() => hostFileTarget("/out/hosts", host, { path: p })).toThrow();
+    });
+});
+
+describe("mock address allocation", () => {
+    it("hands out every usable address of a small subnet once, skipping AWS's reserved ones, then fails", () => {
+        const world = new MockWorld("us-east-1");
+        world.reservePrivateIp("10.0.0.28");
+        const ips = Array.from({ length: 10 }, () => world.nextHostIn("subnet-1", "10.0.0.16/28"));
+        // /28 = 16 addresses: the first four and the last are reserved, 11 usable, one taken by the program.
+        expect(new Set(ips).size).toBe(10);
+        for (const ip of ips) {
+            const last = Number(ip.split(".")[3]);
+            expect(last >= 20 && last <= 30).toBe(true);
+        }
+        expect(ips[0]).toBe("10.0.0.26");
+        expect(() => world.nextHostIn("subnet-1", "10.0.0.16/28")).toThrow(/no free address/);
+    });
+
+    it("never hands out the same public address twice", () => {
+        const world = new MockWorld("us-east-1");
+        const ips = Array.from({ length: 600 }, () => world.nextPublicAddress());
+        expect(new Set(ips).size).toBe(600);
+        expect(ips.every((ip) => /^(203\.0\.113|198\.51\.100|192\.0\.2)\.\d+$/.test(ip))).toBe(true);
     });
 });
