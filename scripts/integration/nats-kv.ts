@@ -9,9 +9,10 @@ export interface KvHandle {
 }
 
 /** Connects to one node (as a co-located management would) and opens/creates a memory bucket. */
-export async function openKv(url: string, bucket: string, replicas: number): Promise<KvHandle> {
+export async function openKv(url: string, bucket: string, replicas: number, auth?: { user: string; pass: string }): Promise<KvHandle> {
     const nc = await connect({
         servers: [url],
+        ...(auth ?? {}),
         reconnect: true,
         maxReconnectAttempts: 100,
         reconnectTimeWait: 250,

@@ -6,6 +6,7 @@
 //  - standalone: the rendered nats-server.conf itself, run as is with its addresses and paths mapped.
 // Each node also gets a monitoring listener (test-only) for /routez and /jsz.
 import * as http from "http";
+import * as net from "net";
 import * as fs from "fs";
 import * as path from "path";
 import { mapPeerList, StandInMap } from "./addresses";
@@ -192,4 +193,45 @@ export function writeFile(file: string, content: string): string {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, content);
     return file;
+}
+
+/**
+ * Opens a raw route connection to a cluster listener and sends a route CONNECT (optionally with credentials);
+ * resolves with everything the server sent within `waitMs` (e.g. "-ERR 'Authorization Violation'").
+ */
+export function routeConnect(host: string, port: number, clusterName: string, creds?: { user: string; pass: string }, waitMs = 2000): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const socket = net.connect({ host, port });
+        let received = "";
+        let sent = false;
+        const finish = () => {
+            socket.destroy();
+            resolve(received);
+        };
+        const timer = setTimeout(finish, waitMs);
+        socket.setEncoding("utf8");
+        socket.on("data", (chunk: string) => {
+            received += chunk;
+            // A verdict: refused (-ERR), or the PING after our CONNECT answered (accepted).
+            if (sent && /-ERR|PONG/.test(received.slice(received.indexOf("\r\n")))) {
+                clearTimeout(timer);
+                finish();
+                return;
+            }
+            if (!sent && received.includes("\r\n")) {
+                sent = true;
+                const connect = { verbose: false, pedantic: false, tls_required: false, name: "intruder", cluster: clusterName, ...(creds ?? {}) };
+                socket.write(`CONNECT ${JSON.stringify(connect)}\r\nPING\r\n`);
+            }
+        });
+        socket.on("close", () => {
+            clearTimeout(timer);
+            resolve(received);
+        });
+        socket.on("error", (e) => {
+            clearTimeout(timer);
+            if (received) resolve(received);
+            else reject(e);
+        });
+    });
 }
