@@ -13,7 +13,7 @@ export interface CliResult {
  */
 export function redisCli(host: string, port: number, args: readonly string[], password?: string): CliResult {
     try {
-        const out = execFileSync("redis-cli", ["-h", host, "-p", String(port), "--no-raw", ...args], {
+        const out = execFileSync("redis-cli", ["-h", host, "-p", String(port), ...args], {
             env: { PATH: process.env.PATH, ...(password !== undefined ? { REDISCLI_AUTH: password } : {}) },
             stdio: ["ignore", "pipe", "pipe"],
             timeout: 10000,
