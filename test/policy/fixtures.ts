@@ -11,6 +11,8 @@ export interface Spec {
     /** property -> names of the specs it depends on (what the engine reports as propertyDependencies) */
     deps?: Record<string, string[]>;
     options?: { protect?: boolean };
+    /** Created without the explicit provider (so without its defaultTags). */
+    defaultProvider?: boolean;
 }
 
 export const T = {
@@ -260,7 +262,7 @@ export function materialize(specs: readonly Spec[]): EngineResource[] {
             name: s.name,
             urn: `urn:pulumi:production::openzro::${s.type}::${s.name}`,
             props: s.props,
-            provider: s.type.startsWith("aws:") ? PROVIDER : undefined,
+            provider: s.type.startsWith("aws:") && !s.defaultProvider ? PROVIDER : undefined,
             dependencies: [],
             propertyDependencies: {},
             options: s.options,

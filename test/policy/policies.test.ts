@@ -117,16 +117,15 @@ const rows: Row[] = [
             ),
     ],
     ["required-tags", "a resource without its component tag", (s) => (find(s, "vpc").props.tags = {})],
-    ["required-tags", "tags only on the resource, no provider defaults", (s) => (find(s, "postgres").props.tags = { Component: "database", Project: "openzro" })],
+    [
+        "required-tags",
+        "on the default provider, with only some tags of its own",
+        (s) => Object.assign(find(s, "postgres"), { defaultProvider: true, props: { ...find(s, "postgres").props, tags: { Component: "database", Project: "openzro" } } }),
+    ],
     ["no-plaintext-secrets", "database password on a command line", (s) => (find(s, "controller-1-converge").props.create = `PGPASSWORD=${DB_PASSWORD} psql -c 'select 1'`)],
     ["no-plaintext-secrets", "relay secret in a tag", (s) => (find(s, "relay-eu-west").props.tags.Secret = RELAY_SECRET)],
     ["no-plaintext-secrets", "SSH key in base64 user data", (s) => (find(s, "bastion").props.userDataBase64 = Buffer.from(`#!/bin/sh\ncat > /root/.ssh/id <<EOF\n${SSH_KEY_PEM}EOF\n`).toString("base64"))],
 ];
-
-// The "tags only on the resource" row: the provider default tags are what carry project/stack in the fixture.
-function withoutProviderDefaults(resources: ReturnType<typeof materialize>) {
-    return resources.map((r) => (r.name === "postgres" ? { ...r, provider: undefined } : r));
-}
 
 describe("policy pack on a hand-built deployment", () => {
     it("every policy is silent on the compliant deployment", async () => {
@@ -138,18 +137,99 @@ describe("policy pack on a hand-built deployment", () => {
         expect(policies.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
     });
 
-    it.each(rows)("%s fires on: %s", async (policy, what, breakIt, alsoFiring = []) => {
+    it.each(rows)("%s fires on: %s", async (policy, _what, breakIt, alsoFiring = []) => {
         const specs = goodSpecs();
         breakIt(specs);
-        let resources = materialize(specs);
-        if (what.startsWith("tags only on the resource")) {
-            resources = withoutProviderDefaults(resources);
-        }
-        const violations = await evaluate(resources);
+        const violations = await evaluate(materialize(specs));
         expect(policyNames(violations)).toEqual([policy, ...alsoFiring].sort());
         for (const v of violations) {
             expect(v.message.length).toBeGreaterThan(10);
             expect(v.enforcementLevel).toBe("mandatory");
         }
+    });
+});
+
+type SilentRow = [what: string, vary: (s: Spec[]) => void, config?: Record<string, Record<string, unknown>>];
+
+const silentRows: SilentRow[] = [
+    [
+        "a single controller with no coordinator",
+        (s) => ["controller-2", "controller-3", "controllers-cluster", "controllers-signal-cluster"].forEach((n) => remove(s, n)),
+    ],
+    [
+        "two controllers with a redis coordinator (no JetStream majority needed)",
+        (s) => {
+            ["controller-3", "controllers-cluster", "controllers-signal-cluster"].forEach((n) => remove(s, n));
+            s.push({ type: T.ingress, name: "controllers-redis", props: { securityGroupId: "sg-controllers", ipProtocol: "tcp", fromPort: 6379, toPort: 6379, referencedSecurityGroupId: "sg-controllers", tags: { Component: "controllers" } } });
+        },
+    ],
+    [
+        "three controllers with an external coordinator, acknowledged in the policy config",
+        (s) => ["controllers-cluster", "controllers-signal-cluster"].forEach((n) => remove(s, n)),
+        { "controller-count-quorum": { externalCoordinator: true } },
+    ],
+    [
+        "cluster ports as one inline self-referencing rule",
+        (s) => {
+            ["controllers-cluster", "controllers-signal-cluster"].forEach((n) => remove(s, n));
+            find(s, "sg-controllers").props.ingress = [{ protocol: "tcp", fromPort: 6222, toPort: 6223, self: true }];
+        },
+    ],
+    [
+        "parameter group linked only through property dependencies",
+        (s) => {
+            delete find(s, "postgres-params").props.name;
+            find(s, "postgres").props.parameterGroupName = "name-the-policy-cannot-match";
+            find(s, "postgres").deps = { parameterGroupName: ["postgres-params"] };
+        },
+    ],
+    ["a TLS 1.3-only listener", (s) => (find(s, "https").props.sslPolicy = "ELBSecurityPolicy-TLS13-1-3-2021-06")],
+    ["no instance metadata service at all", (s) => (find(s, "bastion").props.metadataOptions = { httpEndpoint: "disabled" })],
+    [
+        "gRPC routed by content-type to the gRPC target group",
+        (s) =>
+            s.push({
+                type: T.rule,
+                name: "grpc-by-header",
+                props: {
+                    listenerArn: "arn:listener-https",
+                    conditions: [{ httpHeader: { httpHeaderName: "Content-Type", values: ["application/grpc*"] } }],
+                    actions: [{ type: "forward", targetGroupArn: "arn:tg-grpc" }],
+                    tags: { Component: "loadbalancer" },
+                },
+            }),
+    ],
+    ["a longer backup window than required", (s) => (find(s, "postgres").props.backupRetentionPeriod = 35)],
+    ["a stricter idle timeout floor still met", (s) => (find(s, "alb").props.idleTimeout = 900), { "lb-idle-timeout-for-streams": { minSeconds: 900 } }],
+];
+
+describe("legitimate variants stay silent", () => {
+    it.each(silentRows)("%s", async (_what, vary, config = undefined) => {
+        const specs = goodSpecs();
+        vary(specs);
+        expect(await evaluate(materialize(specs), { config })).toEqual([]);
+    });
+
+    it("a configured floor above the setting fires", async () => {
+        const violations = await evaluate(materialize(goodSpecs()), { config: { "lb-idle-timeout-for-streams": { minSeconds: 4000 } } });
+        expect(policyNames(violations)).toEqual(["lb-idle-timeout-for-streams"]);
+    });
+});
+
+describe("enforcement per stack", () => {
+    it("a single-AZ database is advisory in staging and mandatory in production", async () => {
+        const specs = goodSpecs();
+        find(specs, "postgres").props.multiAz = false;
+        const staging = await evaluate(materialize(specs), { stack: "staging" });
+        const production = await evaluate(materialize(specs), { stack: "production" });
+        expect(staging.map((v) => [v.policy, v.enforcementLevel])).toEqual([["rds-multi-az", "advisory"]]);
+        expect(production.map((v) => [v.policy, v.enforcementLevel])).toEqual([["rds-multi-az", "mandatory"]]);
+    });
+
+    it("a public database is mandatory even in staging", async () => {
+        const specs = goodSpecs();
+        find(specs, "postgres").props.publiclyAccessible = true;
+        const staging = await evaluate(materialize(specs), { stack: "staging" });
+        expect(staging.map((v) => [v.policy, v.enforcementLevel])).toEqual([["rds-not-publicly-accessible", "mandatory"]]);
     });
 });
