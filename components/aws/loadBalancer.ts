@@ -22,6 +22,9 @@ export interface LoadBalancerArgs {
     readonly provider: aws.Provider;
 }
 
+/** Maximum lifetime of a client connection to the ALB (valid 60-604800 s). */
+export const CLIENT_KEEPALIVE_SECONDS = 86400;
+
 /** Short logical names: target-group names are limited to 32 characters including the random suffix. */
 const TARGET_GROUP_STEM: Record<TargetKey, string> = { http: "http", management: "mgmt", signal: "signal" };
 
@@ -50,6 +53,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 // the ALB terminates HTTP/2 and does not count the PING frames it answers as activity, so a quiet
                 // stream is only kept alive by this timeout: keep it long (max 4000 s).
                 idleTimeout: settings.loadBalancer.idleTimeoutSeconds,
+                // Independently of idleness, the ALB closes every client connection after clientKeepAlive (default
+                // 3600 s), cutting all of a peer's streams at once every hour. One day matches nginx's gRPC timeouts.
+                clientKeepAlive: CLIENT_KEEPALIVE_SECONDS,
                 tags: tags("alb"),
             },
             { ...childOpts, dependsOn: [args.internetGateway] },

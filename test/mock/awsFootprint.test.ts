@@ -464,6 +464,8 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
             const [alb] = e.ofType(TYPES.alb);
             const publicIds = e.ofType(TYPES.subnet).filter((s) => e.inputs(s).tags.Tier === "public" && e.inputs(s).tags.Component === "network").map((s) => s.id).sort();
             expect(e.inputs(alb)).toMatchObject({ internal: false, loadBalancerType: "application", enableHttp2: true, dropInvalidHeaderFields: true, idleTimeout: 3600 });
+            // Long-lived gRPC streams: the connection lifetime must exceed a day-long stream, not the 1 h default.
+            expect(e.inputs(alb).clientKeepAlive).toBeGreaterThanOrEqual(86400);
             expect([...e.inputs(alb).subnets].sort()).toEqual(publicIds);
         });
 
