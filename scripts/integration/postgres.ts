@@ -135,3 +135,49 @@ export function psqlWithDsn(dsn: string, sql: string, env: NodeJS.ProcessEnv = {
         return { status: e.status ?? 1, stdout: e.stdout?.toString().trim() ?? "", stderr: e.stderr?.toString().trim() ?? "" };
     }
 }
+
+/** Parses a libpq keyword/value connection string (values bare, or single-quoted with \' and \\ escapes). */
+export function parseKeywordDsn(dsn: string): Record<string, string> {
+    const out: Record<string, string> = {};
+    let i = 0;
+    const skipSpace = () => {
+        while (i < dsn.length && /\s/.test(dsn[i])) i++;
+    };
+    while (true) {
+        skipSpace();
+        if (i >= dsn.length) return out;
+        const eq = dsn.indexOf("=", i);
+        if (eq < 0) throw new Error(`DSN: expected keyword=value at ${JSON.stringify(dsn.slice(i))}`);
+        const key = dsn.slice(i, eq).trim();
+        if (!/^[a-z_]+$/.test(key)) throw new Error(`DSN: bad keyword ${JSON.stringify(key)}`);
+        i = eq + 1;
+        skipSpace();
+        let value = "";
+        if (dsn[i] === "'") {
+            i++;
+            while (i < dsn.length && dsn[i] !== "'") {
+                if (dsn[i] === "\\" && i + 1 < dsn.length) i++;
+                value += dsn[i++];
+            }
+            if (dsn[i] !== "'") throw new Error("DSN: unterminated quoted value");
+            i++;
+        } else {
+            while (i < dsn.length && !/\s/.test(dsn[i])) value += dsn[i++];
+        }
+        out[key] = value;
+    }
+}
+
+/** Serialises keyword/value pairs, quoting every value (always valid libpq syntax). */
+export function formatKeywordDsn(fields: Readonly<Record<string, string>>): string {
+    return Object.entries(fields)
+        .map(([k, v]) => `${k}='${v.replace(/[\\']/g, (c) => `\\${c}`)}'`)
+        .join(" ");
+}
+
+/** The same DSN pointed at a stand-in host (everything else, sslmode included, unchanged). */
+export function withDsnHost(dsn: string, host: string): string {
+    const fields = parseKeywordDsn(dsn);
+    if (!("host" in fields)) throw new Error("DSN has no host");
+    return formatKeywordDsn({ ...fields, host: assertLoopback(host) });
+}
