@@ -52,8 +52,6 @@ function measure(relays: number, controllers: number): Measurement {
             encoding: "utf8",
             timeout: 300_000,
             maxBuffer: 16 * 1024 * 1024,
-            // ts-node under TypeScript 6 needs an explicit rootDir (tsconfig.json has outDir but no rootDir).
-            env: { ...process.env, TS_NODE_COMPILER_OPTIONS: JSON.stringify({ rootDir: "." }) },
         },
     );
     const processMs = performance.now() - start;

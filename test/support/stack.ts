@@ -37,6 +37,5 @@ export function runPlanCli(args: readonly string[], timeoutMs = 120_000): SpawnS
         encoding: "utf8",
         timeout: timeoutMs,
         maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, TS_NODE_COMPILER_OPTIONS: JSON.stringify({ rootDir: "." }) },
     });
 }
