@@ -83,8 +83,9 @@ describe("nginx site behaviour", () => {
         const unavailable = location(grpc, "@openzro_grpc_unavailable");
         expect(arg0(unavailable, "default_type")).toEqual(["application/grpc"]);
         expect(arg0(unavailable, "add_header")).toContain("grpc-status 14 always");
-        // 204 makes nginx send a header-only (trailers-only) HTTP/2 response carrying grpc-status.
-        expect(arg0(unavailable, "return")).toEqual(["204"]);
+        // gRPC needs HTTP 200 (grpc-go maps any other status to Unknown); the empty body makes nginx end the
+        // stream on the HEADERS frame, i.e. a Trailers-Only response carrying grpc-status.
+        expect(arg0(unavailable, "return")).toEqual(["200"]);
     });
 
     test("health: 503 while draining, management's unauthenticated SCIM config otherwise, 503 when it is down", () => {
