@@ -1,0 +1,79 @@
+// Promotion: production deploys the openZro version staging exports, not the one in its own stack file.
+// evaluateStack plays the engine: staging's outputs are what a StackReference to it returns.
+import { planStack, unwrapSecrets } from "../support";
+import type { PlanResult } from "../support";
+
+const STAGING = "acme/openzro/staging";
+const PROVEN = "0.54.0";
+
+/** The vars.env file inside a converge payload (a bash script carrying each file as a base64 here-document). */
+function payloadVars(stdin: string): string {
+    const m = /base64 -d >"\$d\/vars\.env" <<'([^']+)'\n([\s\S]*?)\n\1\n/.exec(stdin);
+    return m ? Buffer.from(m[2].replace(/\n/g, ""), "base64").toString("utf8") : "";
+}
+
+/** What every host's converge command ships: the package version its payload installs. */
+function convergeVersions(plan: PlanResult): Record<string, string[]> {
+    const out: Record<string, string[]> = {};
+    for (const r of plan.resources.filter((x) => x.type === "command:remote:Command" && /converge/.test(x.name))) {
+        const stdin = String(unwrapSecrets<Record<string, unknown>>(r.inputs).stdin ?? "");
+        out[r.name] = [...payloadVars(stdin).matchAll(/\bOZ_VERSION='?([0-9A-Za-z.+~:-]+)/g)].map((m) => m[1]);
+    }
+    return out;
+}
+
+describe("promotion from staging to production", () => {
+    let own: PlanResult;
+    let promoted: PlanResult;
+
+    beforeAll(async () => {
+        own = await planStack({ stack: "production" });
+        promoted = await planStack({
+            stack: "production",
+            configOverrides: { "openzro:promoteFromStack": STAGING },
+            stackOutputsOf: { [STAGING]: { openzroVersion: PROVEN } },
+        });
+    }, 180_000);
+
+    it("the production file pins a different version, so the test can tell them apart", () => {
+        expect(promoted.settings.openzroVersion).not.toBe(PROVEN);
+        expect(promoted.settings.promoteFromStack).toBe(STAGING);
+    });
+
+    it("reads staging through a stack reference", () => {
+        const refs = promoted.resources.filter((r) => r.type === "pulumi:pulumi:StackReference");
+        expect(refs.map((r) => r.name)).toEqual([STAGING]);
+        expect(own.resources.filter((r) => r.type === "pulumi:pulumi:StackReference")).toEqual([]);
+    });
+
+    it("exports staging's version as production's openzroVersion", () => {
+        expect(unwrapSecrets(promoted.outputs.openzroVersion)).toBe(PROVEN);
+        expect(unwrapSecrets(own.outputs.openzroVersion)).toBe(own.settings.openzroVersion);
+    });
+
+    it("every host installs staging's version, none the file's", () => {
+        const versions = convergeVersions(promoted);
+        const hosts = Object.keys(versions);
+        // 3 controllers and 3 relays in Pulumi.production.yaml.
+        expect(hosts.length).toBe(promoted.settings.controllers.count + promoted.settings.relays.length);
+        for (const host of hosts) {
+            expect([host, [...new Set(versions[host])]]).toEqual([host, [PROVEN]]);
+        }
+        const before = convergeVersions(own);
+        for (const host of Object.keys(before)) {
+            expect([host, [...new Set(before[host])]]).toEqual([host, [own.settings.openzroVersion]]);
+        }
+    });
+
+    it("a preview shows every converge command changing (its command line carries the payload digest), nothing else", () => {
+        const createOf = (plan: PlanResult) =>
+            Object.fromEntries(
+                plan.resources.filter((r) => r.type === "command:remote:Command").map((r) => [r.name, String(unwrapSecrets<Record<string, unknown>>(r.inputs).create)]),
+            );
+        const before = createOf(own);
+        const after = createOf(promoted);
+        const changed = Object.keys(after).filter((name) => after[name] !== before[name]);
+        expect(changed.filter((n) => !/converge|verify/.test(n))).toEqual([]);
+        expect(changed.filter((n) => /converge/.test(n)).sort()).toEqual(Object.keys(convergeVersions(promoted)).sort());
+    });
+});
