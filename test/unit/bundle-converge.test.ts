@@ -78,10 +78,15 @@ for spec in "\${words[@]:1}"; do
   fi
 done`,
     "apt-mark": `
+# Like apt-mark: hold/unhold of a package apt does not know fails with exit 100.
 case "$1" in
   showhold) ls "$STUB/held" ;;
-  hold) shift; for p in "$@"; do touch "$STUB/held/$p"; echo "apt-mark hold $p" >>"$STUB/calls"; done ;;
-  unhold) shift; for p in "$@"; do rm -f "$STUB/held/$p"; done ;;
+  hold|unhold)
+    cmd="$1"; shift
+    for p in "$@"; do [ -f "$STUB/pkgs/$p" ] || { echo "E: Unable to locate package $p" >&2; exit 100; }; done
+    for p in "$@"; do
+      if [ "$cmd" = hold ]; then touch "$STUB/held/$p"; echo "apt-mark hold $p" >>"$STUB/calls"; else rm -f "$STUB/held/$p"; fi
+    done ;;
 esac`,
     gpg: `
 out=""; in=""; while [ $# -gt 0 ]; do case "$1" in -o) out="$2"; shift 2 ;; -*) shift ;; *) in="$1"; shift ;; esac; done

@@ -142,9 +142,16 @@ oz_pkg_hold() {
     esac
 }
 
+# Releases the hold of those packages that are held (apt-mark fails on packages it does not know yet).
 oz_pkg_unhold() {
+    local pkg held=()
     case "$OZ_OS_FAMILY" in
-        debian) apt-mark unhold "$@" >/dev/null ;;
+        debian)
+            for pkg in "$@"; do
+                if apt-mark showhold 2>/dev/null | grep -qx "$pkg"; then held+=("$pkg"); fi
+            done
+            if [ "${#held[@]}" -gt 0 ]; then apt-mark unhold "${held[@]}" >/dev/null; fi
+            ;;
         rhel) dnf versionlock delete "$@" >/dev/null 2>&1 || true ;; # a lock hides other versions from dnf
     esac
 }
