@@ -5,8 +5,8 @@
 #
 # Usage: converge.sh <payload-dir> [create|update|verify]
 #   create  first install. Services that need a cluster quorum (management on JetStream) are started but not
-#           waited for: the quorum only exists once a majority of controllers run them (the host layer's verify
-#           commands wait for them after the whole tier converged).
+#           waited for unless the rest of the cluster already runs: the quorum only exists once a majority of
+#           controllers run them (the host layer's verify commands wait for them after the whole tier converged).
 #   update  a change to a running host. A controller drains itself from the load balancer before anything
 #           restarts, and rejoins only after every service answers locally.
 #   verify  changes nothing; waits until every service on this host answers.
@@ -254,9 +254,12 @@ apply_services() {
     return 0
 }
 
-# Waits for every service. A quorum-bound one (OZ_QUORUM_UNITS) is only checked for liveness when its quorum
-# cannot exist yet: on create (the next controllers are not installed yet), and on update when fewer than a
-# majority of its cluster peers answer (controllers being added). verify always waits for full health.
+# Waits for every service. A quorum-bound one (OZ_QUORUM_UNITS) is only checked for liveness while its quorum
+# may need a host that converges later:
+#   create: unless every other member already answers (first install: the next controllers are not there yet;
+#           a re-converged or replaced host in a running cluster is gated);
+#   update: unless a majority of the cluster answers (controllers being added in the same run).
+# Either way no host ever waits for one after it in the chain. verify always waits for full health.
 wait_services() {
     local unit check timeout_s="$1" why
     for unit in $OZ_SERVICES; do
@@ -264,9 +267,9 @@ wait_services() {
         # shellcheck disable=SC2086 # a word list by design
         if [ "$mode" != verify ] && oz_in_list "$unit" $OZ_QUORUM_UNITS; then
             why=""
-            if [ "$mode" = create ]; then
+            if [ "$mode" = create ] && ! oz_cluster_complete; then
                 why="first install: its cluster quorum forms only once a majority of controllers run it"
-            elif ! oz_quorum_reachable; then
+            elif [ "$mode" = update ] && ! oz_quorum_reachable; then
                 why="fewer than a majority of its cluster peers answer"
             fi
             if [ -n "$why" ]; then

@@ -418,6 +418,24 @@ describe("converge.sh against a scratch root", () => {
         expect(r.stdout).toMatch(/openzro-management: not waiting for full health here \(fewer than a majority of its cluster peers answer\)/);
     });
 
+    it("create on a host whose cluster already runs (re-converged or replaced host) waits for full health", async () => {
+        const peer2 = await listener();
+        try {
+            const files = controllerFiles(embedded);
+            const running = { ...host, clusterPeers: [`127.0.0.1:${signal.port}`, `127.0.0.1:${peer2.port}`] };
+            const r = run(sb, "create", { settings: embedded, host: running, files }, { OZ_HEALTH_CHECKS: checks(), OZ_HEALTH_TIMEOUT_SECONDS: "2" });
+            expect(r.status).not.toBe(0);
+            expect(r.stderr).toMatch(/openzro-management not healthy after 2s: HTTP 000/);
+
+            // Only one of two peers answering is a cluster still being installed: deferred, as on first install.
+            const partial = run(sb, "create", { settings: embedded, host: { ...host, clusterPeers: [`127.0.0.1:${peer2.port}`, "127.0.0.1:1"] }, files }, { OZ_HEALTH_CHECKS: checks() });
+            expect(partial.status).toBe(0);
+            expect(partial.stdout).toMatch(/openzro-management: not waiting for full health here \(first install/);
+        } finally {
+            await peer2.close();
+        }
+    });
+
     it("verify waits for full health of every service, quorum-bound ones included", () => {
         const files = controllerFiles(embedded);
         expect(run(sb, "create", { settings: embedded, host, files }, { OZ_HEALTH_CHECKS: checks() }).status).toBe(0);

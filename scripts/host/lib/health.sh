@@ -67,14 +67,24 @@ oz_wait_healthy() {
     done
 }
 
-# True when a majority of the cluster can be up: this host plus the peers whose route port answers.
-# Used to decide whether waiting for a quorum-bound service (management on JetStream) can finish at all.
-oz_quorum_reachable() {
-    local size="${OZ_CLUSTER_SIZE:-1}" up=1 peer
+# How many cluster members can be up right now: this host plus the peers whose route port answers.
+oz_cluster_members_up() {
+    local up=1 peer
     for peer in ${OZ_CLUSTER_PEERS:-}; do
         if oz_probe "tcp:$peer" >/dev/null; then
             up=$((up + 1))
         fi
     done
-    [ $((up * 2)) -gt "$size" ]
+    printf '%s' "$up"
+}
+
+# True when a majority of the cluster can be up, so waiting for a quorum-bound service can finish without any
+# host that converges later.
+oz_quorum_reachable() {
+    [ $(($(oz_cluster_members_up) * 2)) -gt "${OZ_CLUSTER_SIZE:-1}" ]
+}
+
+# True when every other member answers: the cluster already exists (a host is re-converged or replaced).
+oz_cluster_complete() {
+    [ "$(oz_cluster_members_up)" -ge "${OZ_CLUSTER_SIZE:-1}" ]
 }
