@@ -161,16 +161,30 @@ describe("workflow hygiene", () => {
                 for (const s of pulumiSteps(job)) {
                     const configMap: string = s.with!["config-map"] ?? "";
                     if (/PRODUCTION_STACK/.test(s.with!["stack-name"])) {
-                        expect(configMap).toContain("openzro:promoteFromStack");
+                        expectPromotion(configMap);
                     }
                     for (const entry of job.strategy?.matrix?.include ?? []) {
-                        expect([entry.stack, String(entry["config-map"]).includes("openzro:promoteFromStack")]).toEqual([entry.stack, entry.stack === "production"]);
+                        if (entry.stack === "production") {
+                            expectPromotion(entry["config-map"]);
+                        } else {
+                            expect(entry["config-map"]).toBe("");
+                        }
                     }
                 }
             }
         }
     });
 });
+
+/** pulumi/actions' config-map is YAML: it must set promoteFromStack to `<org>/openzro/staging`, not secret. */
+function expectPromotion(configMap: string): void {
+    const parsed = yaml.load(configMap.replace(/\$\{\{[^}]*\}\}/g, "ORG_PLACEHOLDER")) as Record<string, unknown>;
+    expect(Object.keys(parsed)).toEqual(["openzro:promoteFromStack"]);
+    const entry = parsed["openzro:promoteFromStack"] as { value: string; secret: boolean };
+    expect(entry.secret).toBe(false);
+    expect(entry.value).toMatch(/^ORG_PLACEHOLDER(\/openzro\/staging)?$/);
+    expect(configMap).toMatch(/vars\.PULUMI_ORG \}\}\/openzro\/staging|env\.STAGING_STACK/);
+}
 
 describe("pull request workflow", () => {
     const wf = workflows["pull-request.yml"];
