@@ -140,9 +140,9 @@ describe("Pulumi.yaml", () => {
     });
 });
 
-describe("docs/configuration.md", () => {
+describe("README.md configuration reference", () => {
     const rows = new Map<string, string[]>();
-    for (const line of read("docs/configuration.md").split("\n")) {
+    for (const line of read("README.md").split("\n")) {
         const m = /^\| `([^`]+)` \|(.*)\|$/.exec(line);
         if (m) rows.set(m[1], m[2].split("|").map((cell) => cell.trim()));
     }
