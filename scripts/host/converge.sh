@@ -23,6 +23,11 @@ OZ_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib/health.sh
 . "$OZ_SCRIPT_DIR/lib/health.sh"
 
+# The payload unpacks under umask 077; files this script and the tools it runs create (apt lists, the
+# dashboard's rendered assets) must stay readable by the services, so start from the usual 022. Files with
+# secrets get their modes explicitly.
+umask 022
+
 payload_dir="${1:-}"
 mode="${2:-create}"
 if [ -z "$payload_dir" ] || [ ! -f "$payload_dir/vars.env" ]; then

@@ -59,7 +59,9 @@ case "$cmd" in
   *) echo "systemctl: unexpected $*" >&2; exit 2 ;;
 esac`,
     "dpkg-query": `
-pkg="\${!#}"; [ -f "$STUB/pkgs/$pkg" ] && printf 'ii |%s\\n' "$(cat "$STUB/pkgs/$pkg")"; exit 0`,
+# Status-Abbrev as dpkg prints it: "ii " installed, "hi " installed and held.
+pkg="\${!#}"; want=i; [ -e "$STUB/held/$pkg" ] && want=h
+[ -f "$STUB/pkgs/$pkg" ] && printf '%si |%s\\n' "$want" "$(cat "$STUB/pkgs/$pkg")"; exit 0`,
     "apt-get": `
 words=(); skip=0
 for a in "$@"; do
@@ -117,6 +119,7 @@ const RENDER_ENV = `#!/usr/bin/env bash
 set -euo pipefail
 set -a; . "$ENV_FILE"; set +a
 echo "render-env $(grep -o 'data-version="[^"]*"' "$DASHBOARD_ROOT/index.html" | head -1)" >>"$STUB/calls"
+echo "window.trusted = ['$AUTH_AUTHORITY'];" >"$DASHBOARD_ROOT/OidcTrustedDomains.js"
 while IFS= read -r f; do
   [ -f "$f.orig" ] || cp -p "$f" "$f.orig"
   sed -e "s|\\$\\$AUTH_AUTHORITY|$AUTH_AUTHORITY|g" -e "s|\\$\\$AUTH_SUPPORTED_SCOPES|$AUTH_SUPPORTED_SCOPES|g" "$f.orig" >"$f"
@@ -269,6 +272,8 @@ describe("converge.sh against a scratch root", () => {
         expect(fs.statSync(path.join(sb.root, "var/lib/openzro/management/jetstream")).isDirectory()).toBe(true);
         // The dashboard was rendered with the env file's values.
         expect(readRoot(sb, "usr/share/openzro-dashboard/index.html")).toContain(embedded.oidc.issuer);
+        // Files the tools create are readable by nginx although the payload unpacks under umask 077.
+        expect(fs.statSync(path.join(sb.root, "usr/share/openzro-dashboard/OidcTrustedDomains.js")).mode & 0o777).toBe(0o644);
 
         const calls = takeCalls(sb);
         expect(calls).toContain("apt-get install openzro-management=0.53.1 openzro-signal=0.53.1 openzro-dashboard=0.53.1 nginx");

@@ -12,8 +12,9 @@ OZ_RPM_REPO=/etc/yum.repos.d/openzro.repo
 oz_pkg_version() {
     case "$OZ_OS_FAMILY" in
         debian)
+            # Status-Abbrev is want/state/error: "ii " installed, "hi " installed and held.
             dpkg-query -W -f='${db:Status-Abbrev}|${Version}\n' "$1" 2>/dev/null |
-                awk -F'|' '$1 ~ /^ii/ { print $2 }' || true
+                awk -F'|' '$1 ~ /^.i/ { print $2 }' || true
             ;;
         rhel)
             rpm -q --qf '%{VERSION}\n' "$1" 2>/dev/null | grep -v 'not installed' || true
@@ -121,11 +122,13 @@ oz_pkg_install() {
 
 # Keeps unattended upgrades away from the pinned packages: only `pulumi up` moves them.
 oz_pkg_hold() {
-    local pkg
+    local pkg held
     case "$OZ_OS_FAMILY" in
         debian)
+            # Read the list once: `apt-mark showhold | grep -q` under pipefail fails when grep exits early.
+            held="$(apt-mark showhold 2>/dev/null || true)"
             for pkg in "$@"; do
-                if ! apt-mark showhold 2>/dev/null | grep -qx "$pkg"; then
+                if ! grep -qx -- "$pkg" <<<"$held"; then
                     apt-mark hold "$pkg" >/dev/null
                 fi
             done
@@ -144,11 +147,12 @@ oz_pkg_hold() {
 
 # Releases the hold of those packages that are held (apt-mark fails on packages it does not know yet).
 oz_pkg_unhold() {
-    local pkg held=()
+    local pkg current held=()
     case "$OZ_OS_FAMILY" in
         debian)
+            current="$(apt-mark showhold 2>/dev/null || true)"
             for pkg in "$@"; do
-                if apt-mark showhold 2>/dev/null | grep -qx "$pkg"; then held+=("$pkg"); fi
+                if grep -qx -- "$pkg" <<<"$current"; then held+=("$pkg"); fi
             done
             if [ "${#held[@]}" -gt 0 ]; then apt-mark unhold "${held[@]}" >/dev/null; fi
             ;;
