@@ -100,6 +100,12 @@ export class ProcessGroup {
         }
     }
 
+    /** Waits up to `timeoutMs` for a process to end by itself; SIGKILLs it otherwise. */
+    async awaitExit(p: StartedProcess, timeoutMs: number): Promise<void> {
+        const timer = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), timeoutMs).unref());
+        if ((await Promise.race([p.exited, timer])) === "timeout") await this.kill(p);
+    }
+
     /** SIGKILL, as a crashing host would die; resolves once the PID is gone. */
     async kill(p: StartedProcess): Promise<void> {
         await this.stop(p, "SIGKILL", 5000);

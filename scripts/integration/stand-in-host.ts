@@ -63,7 +63,7 @@ export class StandInHost {
 
         const holder = group.start(`host-${name}`, "unshare", [
             "--pid", "--fork", "--kill-child", "--mount", "--uts", "--ipc", "--net", `--mount-proc=${path.join(root, "proc")}`,
-            "--", "sh", "-c", 'ip link set lo up && hostname "$1" && exec chroot "$2" /usr/local/sbin/openzro-it-init', "sh", hostname, root,
+            "--", "sh", "-c", 'ip link set lo up && hostname "$1" && mount -t devpts -o newinstance,ptmxmode=0666 devpts "$2/dev/pts" && exec chroot "$2" /usr/local/sbin/openzro-it-init', "sh", hostname, root,
         ]);
         // The namespace's PID 1 is unshare's child once it has chrooted into the root.
         const { value: initPid } = await retryUntil(
@@ -81,7 +81,7 @@ export class StandInHost {
                 }
                 return undefined;
             },
-            { timeoutMs: 10000, intervalMs: 50 },
+            { timeoutMs: 30000, intervalMs: 50 },
         );
         return new StandInHost(name, root, group, holder, initPid);
     }
@@ -127,7 +127,17 @@ export class StandInHost {
         return (this.read("/var/log/openzro-it/systemctl.log") ?? "").split("\n").filter((l) => l !== "");
     }
 
+    /**
+     * Ends the namespace: SIGTERM to its PID 1 (the reaper exits, and the kernel kills every process left in
+     * the namespace), then waits for the holder. unshare itself ignores SIGTERM while it waits for its child, so
+     * it is only SIGKILLed if the namespace did not end in time.
+     */
     async shutdown(): Promise<void> {
-        await this.group.stop(this.holder, "SIGTERM", 5000);
+        try {
+            process.kill(this.initPid, "SIGTERM");
+        } catch {
+            // already gone
+        }
+        await this.group.awaitExit(this.holder, 5000);
     }
 }

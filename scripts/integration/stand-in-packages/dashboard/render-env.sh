@@ -32,8 +32,10 @@ subst() { envsubst "$vars"; }
 if [ -f "$DASHBOARD_ROOT/OidcTrustedDomains.js.tmpl" ]; then
     subst <"$DASHBOARD_ROOT/OidcTrustedDomains.js.tmpl" >"$DASHBOARD_ROOT/OidcTrustedDomains.js"
 fi
+self="$(readlink -f "$0")"
 while IFS= read -r f; do
-    case "$f" in *.orig | *.tmpl) continue ;; esac
+    # Never this script (it names the variables too) nor the pristine copies and templates.
+    case "$f" in *.orig | *.tmpl | "$self") continue ;; esac
     [ -f "$f.orig" ] || cp -p "$f" "$f.orig"
     subst <"$f.orig" >"$f"
 done < <(grep -rl 'AUTH_SUPPORTED_SCOPES' "$DASHBOARD_ROOT" 2>/dev/null || true)
