@@ -112,6 +112,8 @@ export class StandInHost {
                 clearTimeout(timer);
                 resolve({ status: code ?? -1, stdout, stderr, durationMs: Date.now() - started });
             });
+            // If nsenter or the command exits without reading all of stdin, the exit status and stderr tell why.
+            child.stdin.on("error", (err) => (stderr += `[stdin: ${err.message}]\n`));
             child.stdin.end(opts.stdin ?? "");
         });
     }
