@@ -23,17 +23,24 @@ export interface StartOptions {
     readonly gid?: number;
 }
 
-const everyLivePid = new Set<number>();
-process.once("exit", () => {
-    // Synchronous last resort: the owning group's stopAll() normally ran already.
-    for (const pid of everyLivePid) {
-        try {
-            process.kill(pid, "SIGKILL");
-        } catch {
-            // already gone
+// One registry and one exit hook per process, even when a test runner loads this module once per test file.
+const shared = globalThis as unknown as { [key: symbol]: Set<number> | undefined };
+const REGISTRY = Symbol.for("openzro.integration.livePids");
+if (!shared[REGISTRY]) {
+    const pids = new Set<number>();
+    shared[REGISTRY] = pids;
+    process.once("exit", () => {
+        // Synchronous last resort: the owning group's stopAll() normally ran already.
+        for (const pid of pids) {
+            try {
+                process.kill(pid, "SIGKILL");
+            } catch {
+                // already gone
+            }
         }
-    }
-});
+    });
+}
+const everyLivePid = shared[REGISTRY] as Set<number>;
 
 function isAlive(pid: number): boolean {
     try {

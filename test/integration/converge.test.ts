@@ -58,6 +58,7 @@ function expectOk(r: ExecResult): void {
     if (r.status !== 0) throw new Error(`converge exited ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
 }
 
+// Long bound: the first run on a machine builds the cached Debian root (debootstrap, ~2 min).
 beforeAll(async () => {
     fixture = await loadFixture("production");
     workDir = makeWorkDir("converge");
@@ -72,7 +73,7 @@ beforeAll(async () => {
         StandInHost.boot(group, workDir, "controller-1", fixture.topology.controllers[0].hostname, tarball, repo),
         StandInHost.boot(group, workDir, "relay", `openzro-relay-${fixture.settings.relays[0].name}`, tarball, repo),
     ]);
-});
+}, 600_000);
 
 afterAll(async () => {
     await controller?.shutdown();

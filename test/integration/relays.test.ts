@@ -36,6 +36,7 @@ async function processEnv(host: StandInHost): Promise<Record<string, string>> {
     return Object.fromEntries(r.stdout.split("\n").filter((l) => l.includes("=")).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]));
 }
 
+// Long bound: the first run on a machine builds the cached Debian root (debootstrap, ~2 min).
 beforeAll(async () => {
     fixture = await loadFixture("production");
     workDir = makeWorkDir("relays");
@@ -59,7 +60,7 @@ beforeAll(async () => {
             relays[i] = { name: names[i], env, listening };
         }),
     );
-});
+}, 600_000);
 
 afterAll(async () => {
     await Promise.all(hosts.map((h) => h.shutdown()));
