@@ -55,11 +55,15 @@ export interface RunningNginx {
     readonly mainConf: string;
 }
 
-/** Validates (`nginx -t`) then starts nginx in the foreground; the master's PID is what the group stops. */
-export function startNginx(group: ProcessGroup, name: string, dir: string, siteFiles: readonly string[]): RunningNginx {
+/**
+ * Validates (`nginx -t`) then starts nginx in the foreground; the master's PID is what the group stops. The main
+ * config is `mainConfText` when given (a rendered nginx.conf, already pointed at `dir`), else the package's own
+ * nginx.conf relocated into `dir`.
+ */
+export function startNginx(group: ProcessGroup, name: string, dir: string, siteFiles: readonly string[], mainConfText?: string): RunningNginx {
     fs.mkdirSync(path.join(dir, "tmp"), { recursive: true });
     const mainConf = path.join(dir, "nginx.conf");
-    fs.writeFileSync(mainConf, relocateMainConf(fs.readFileSync(DEBIAN_MAIN_CONF, "utf8"), dir, siteFiles));
+    fs.writeFileSync(mainConf, mainConfText ?? relocateMainConf(fs.readFileSync(DEBIAN_MAIN_CONF, "utf8"), dir, siteFiles));
     nginxTest(mainConf, dir);
     const proc = group.start(name, "nginx", ["-c", mainConf, "-p", dir, "-g", "daemon off;"]);
     return { dir, process: proc, mainConf };

@@ -9,13 +9,14 @@ import * as fs from "fs";
 import * as path from "path";
 import { NGINX_SITE_PATH, renderControllerFiles } from "../../components/host/render";
 import type { NginxSiteOptions } from "../../components/host/render";
+import { NGINX_MAIN_CONF_PATH, renderNginxMainConf } from "../../components/host/render/nginxMain";
 import { MANAGEMENT_PORT, NGINX_GRPC_PORT, NGINX_HTTP_PORT, SIGNAL_PORT } from "../../components/host/ports";
 import { standInMap } from "../../scripts/integration/addresses";
 import { bidiEcho, Clients, clientsFor, rawGrpcResponse, rawUnary, serverStream, unary } from "../../scripts/integration/grpc-clients";
 import { LoadedProtos, loadProtos, RunningGrpc, startSignalGrpc } from "../../scripts/integration/grpc-standins";
 import { httpGet, nginxTimeSeconds } from "../../scripts/integration/http-client";
 import { RunningManagement, startManagementStandIn } from "../../scripts/integration/management-standin";
-import { directiveValues, serverBlocks, startNginx } from "../../scripts/integration/nginx-runner";
+import { DEBIAN_MAIN_CONF, directiveValues, relocateMainConf, serverBlocks, startNginx } from "../../scripts/integration/nginx-runner";
 import { standInTopology } from "../../scripts/integration/plan-topology";
 import { ProcessGroup, retryUntil, waitForPort } from "../../scripts/integration/processes";
 import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
@@ -69,6 +70,15 @@ function renderSiteFiles(f: StackFixture, topology: StackFixture["topology"], in
     return renderControllerFiles(f.settings, topology, index, throwawaySecrets(), { nginx });
 }
 
+/**
+ * The main nginx.conf a controller runs under: the program's rendered one when it ships one (pointed at the test
+ * dir through the renderer's parameters), else the package's own (relocated by startNginx).
+ */
+function mainConfFor(f: StackFixture, dir: string, siteFile: string): string | undefined {
+    if (!f.controllerFiles(0, throwawaySecrets()).some((x) => x.path === NGINX_MAIN_CONF_PATH)) return undefined;
+    return renderNginxMainConf(f.settings.hosts.osFamily, { siteInclude: siteFile, pidFile: path.join(dir, "nginx.pid"), logDir: dir });
+}
+
 function writeDashboard(root: string): void {
     fs.mkdirSync(path.join(root, "assets"), { recursive: true });
     fs.writeFileSync(path.join(root, "index.html"), "<!doctype html><title>openZro dashboard stand-in</title>\n");
@@ -89,7 +99,7 @@ beforeAll(async () => {
         const signal = await startSignalGrpc(protos, host, SIGNAL_PORT);
         const siteFile = path.join(dir, "openzro.conf");
         fs.writeFileSync(siteFile, renderSite(fixture, i, host, host, dir));
-        const nginx = startNginx(group, `nginx-${name}`, path.join(dir, "nginx"), [siteFile]);
+        const nginx = startNginx(group, `nginx-${name}`, path.join(dir, "nginx"), [siteFile], mainConfFor(fixture, path.join(dir, "nginx"), siteFile));
         await waitForPort(host, NGINX_GRPC_PORT, 10000, nginx.process);
         controllers.push({ name, host, dir, drainFile: path.join(dir, "drain"), management, signal, clients: clientsFor(protos, `${host}:${NGINX_GRPC_PORT}`) });
     }
@@ -98,7 +108,8 @@ beforeAll(async () => {
     const shortSite = path.join(c1.dir, "short", "openzro.conf");
     fs.mkdirSync(path.dirname(shortSite), { recursive: true });
     fs.writeFileSync(shortSite, renderSite(fixture, 0, SHORT_TIMEOUT_HOST, c1.host, c1.dir, SHORT_TIMEOUT));
-    const shortNginx = startNginx(group, "nginx-short-timeout", path.join(c1.dir, "short", "nginx"), [shortSite]);
+    const shortDir = path.join(c1.dir, "short", "nginx");
+    const shortNginx = startNginx(group, "nginx-short-timeout", shortDir, [shortSite], mainConfFor(fixture, shortDir, shortSite));
     await waitForPort(SHORT_TIMEOUT_HOST, NGINX_GRPC_PORT, 10000, shortNginx.process);
     shortClients = clientsFor(protos, `${SHORT_TIMEOUT_HOST}:${NGINX_GRPC_PORT}`);
 });
@@ -120,6 +131,19 @@ const PRODUCTION_CONTROLLERS = ["controller-1", "controller-2", "controller-3"];
 describe("the production site as rendered", () => {
     test("the plan has the controllers this file runs", () => {
         expect(fixture.topology.controllers.map((c) => c.name)).toEqual(PRODUCTION_CONTROLLERS);
+    });
+
+    test("nginx runs under the main config the controller gets (the program's when it ships one, else the package's)", () => {
+        const shipped = fixture.controllerFiles(0, throwawaySecrets()).find((f) => f.path === NGINX_MAIN_CONF_PATH);
+        const running = fs.readFileSync(path.join(controllers[0].dir, "nginx", "nginx.conf"), "utf8");
+        const dir = path.join(controllers[0].dir, "nginx");
+        const site = path.join(controllers[0].dir, "openzro.conf");
+        if (shipped) {
+            expect(shipped.content).toBe(renderNginxMainConf(fixture.settings.hosts.osFamily));
+            expect(running).toBe(renderNginxMainConf(fixture.settings.hosts.osFamily, { siteInclude: site, pidFile: path.join(dir, "nginx.pid"), logDir: dir }));
+        } else {
+            expect(running).toBe(relocateMainConf(fs.readFileSync(DEBIAN_MAIN_CONF, "utf8"), dir, [site]));
+        }
     });
 
     test("keeps gRPC streams open far beyond nginx's 60 s defaults (read, send and request body)", () => {
