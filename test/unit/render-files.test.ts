@@ -6,6 +6,7 @@ import {
     DASHBOARD_ENV_PATH,
     MANAGEMENT_JSON_PATH,
     NATS_SERVER_CONF_PATH,
+    NGINX_MAIN_CONF_PATH,
     NGINX_SITE_PATH,
     REDIS_CONF_PATH,
     dropInPath,
@@ -66,6 +67,7 @@ describe.each(COORDINATORS)("host files with the %s coordinator", (coordinator) 
             [dropInPath("openzro-relay")]: ["openzro-relay"],
             // The converge script re-runs render-env.sh for this path; no daemon restarts.
             [DASHBOARD_ENV_PATH]: [],
+            [NGINX_MAIN_CONF_PATH]: ["nginx"],
             [NGINX_SITE_PATH]: ["nginx"],
             [NATS_SERVER_CONF_PATH]: ["nats-server"],
             [REDIS_CONF_PATH]: ["redis-server"],

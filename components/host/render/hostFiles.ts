@@ -9,6 +9,7 @@ import { renderManagementEnv } from "./managementEnv";
 import { oidcClientSecret, renderManagementJson } from "./managementJson";
 import { NatsServerConfOptions, renderNatsServerConf } from "./natsServer";
 import { NginxSiteOptions, renderNginxSite } from "./nginx";
+import { NGINX_MAIN_CONF_PATH, renderNginxMainConf } from "./nginxMain";
 import {
     DASHBOARD_ENV_PATH,
     MANAGEMENT_JSON_PATH,
@@ -77,6 +78,8 @@ export function renderControllerFiles(
         ...renderSystemdDropIns(settings, "controller"),
         // No service restarts for the dashboard: the converge script re-runs render-env.sh when this path changes.
         file(DASHBOARD_ENV_PATH, renderDashboardEnv(settings, secrets), ROOT_PRIVATE, [], oidcClientSecret(settings, secrets) !== undefined),
+        // The main file too: the distributions' 768 connections per worker cannot hold a fleet's gRPC streams.
+        file(NGINX_MAIN_CONF_PATH, renderNginxMainConf(os), ROOT_PUBLIC, ["nginx"], false),
         file(NGINX_SITE_PATH, renderNginxSite(settings, topology, options.nginx), ROOT_PUBLIC, ["nginx"], false),
     ];
     if (coordinator === "nats") {

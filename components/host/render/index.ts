@@ -45,3 +45,5 @@ export { renderRedisConf } from "./redis";
 export type { RedisConfOptions } from "./redis";
 export { renderControllerFiles, renderRelayFiles, renderSystemdDropIns } from "./hostFiles";
 export type { ControllerRenderOptions } from "./hostFiles";
+export { NGINX_MAIN_CONF_PATH, NGINX_WORKER_CONNECTIONS, renderNginxMainConf } from "./nginxMain";
+export type { NginxMainConfOptions } from "./nginxMain";
