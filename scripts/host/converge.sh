@@ -223,8 +223,16 @@ render_dashboard() {
             mv -f -- "$orig" "${orig%.orig}"
         fi
     done < <(find "$root" -type f -name '*.orig' -print0 | sort -z -r)
-    ENV_FILE="$(oz_path "$OZ_DASHBOARD_ENV_FILE")" DASHBOARD_ROOT="$root" bash "$root/render-env.sh" >/dev/null ||
+    # Run a copy from outside the dashboard tree: render-env.sh rewrites every file under DASHBOARD_ROOT that
+    # holds its placeholders, and its own text holds them, so it could rewrite itself while bash reads it.
+    local copy
+    copy="$(mktemp)"
+    cp -- "$root/render-env.sh" "$copy"
+    if ! ENV_FILE="$(oz_path "$OZ_DASHBOARD_ENV_FILE")" DASHBOARD_ROOT="$root" bash "$copy" >/dev/null; then
+        rm -f -- "$copy"
         oz_fail "the dashboard's render-env.sh failed; check $OZ_DASHBOARD_ENV_FILE"
+    fi
+    rm -f -- "$copy"
     note "dashboard rendered"
 }
 
