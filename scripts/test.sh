@@ -17,16 +17,31 @@ fi
 echo "==> type check (strict)"
 npx tsc --noEmit -p tsconfig.json
 
+reports="$(mktemp -d)"
+trap 'rm -rf "$reports"' EXIT
+
 echo "==> unit, mock-runtime and policy tests"
-npx jest --ci --selectProjects unit
+npx jest --ci --selectProjects unit --json --outputFile="$reports/unit.json"
 
 echo "==> integration tests against real services"
 # They bind port 80 on loopback, run PostgreSQL as its own user and build a Debian root: root is required.
 if [ "$(id -u)" -eq 0 ]; then
-    npx jest --ci --selectProjects integration --runInBand
+    npx jest --ci --selectProjects integration --runInBand --json --outputFile="$reports/integration.json"
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo -n env "PATH=$PATH" npx jest --ci --selectProjects integration --runInBand
+    sudo -n env "PATH=$PATH" npx jest --ci --selectProjects integration --runInBand --json --outputFile="$reports/integration.json"
 else
     echo "test.sh: the integration tests need root: run 'npm test' as root or with passwordless sudo" >&2
     exit 1
 fi
+
+# One closing line for the whole suite, summed over both jest runs.
+# shellcheck disable=SC2016 # the ${...} below is a JavaScript template literal, not shell
+node -e '
+let passed = 0, failed = 0;
+for (const file of process.argv.slice(1)) {
+    const report = require(file);
+    passed += report.numPassedTests;
+    failed += report.numFailedTests;
+}
+console.log(`tests: ${passed} passed, ${failed} failed`);
+' "$reports/unit.json" "$reports/integration.json"
