@@ -251,12 +251,7 @@ export function verifyPayload(
     lb: LoadBalancerFacts,
     scripts: Readonly<Record<string, string>>,
 ): Payload {
-    return {
-        entrypoint: "converge.sh",
-        scripts: scriptsFor(scripts, "converge.sh"),
-        vars: convergeVars(settings, host, version, lb),
-        files: [],
-    };
+    return convergePayload(settings, host, version, lb, [], scripts);
 }
 
 export interface DatabaseTarget {
