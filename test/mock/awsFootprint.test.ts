@@ -679,8 +679,6 @@ describe("AWS footprint with a configured SSH key", () => {
 
 describe("AWS footprint input errors", () => {
     it.each([
-        ["a relay AMI id with relays in several regions", awsTestSettings({ relay: { amiId: "ami-0123456789abcdef0" } }), /^relay\.amiId: .*got "ami-0123456789abcdef0".*unset relay\.amiId/],
-        ["only half of an SSH key pair", awsTestSettings({ ssh: { publicKey: "ssh-ed25519 AAAA x" } }), /^ssh: publicKey and privateKey must be set together/],
         ["an unknown relay instance type", awsTestSettings({ relays: [{ name: "fra", region: "eu-central-1", instanceType: "huge" }] }), /^relays\[fra\]\.instanceType: .*got "huge"/],
         ["an unparsable database version", awsTestSettings({ database: { engineVersion: "sixteen" } }), /^database\.engineVersion: .*got "sixteen"/],
     ])("rejects %s with a one-line message naming the key, before registering anything", (_what, settings, message) => {
