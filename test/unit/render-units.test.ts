@@ -58,12 +58,14 @@ describe("dashboard env (render-env.sh contract)", () => {
         expect(env.get("OPENZRO_MGMT_GRPC_API_ENDPOINT")).toBe("https://openzro.example.com");
     });
 
-    test.each([
-        [true, "/auth", "/silent-auth"],
-        [false, undefined, undefined],
-    ])("dex.enabled=%s: redirect URIs %s / %s", (enabled, redirect, silent) => {
+    test.each([true, false])("dex.enabled=%s: redirect paths are set and carry no fragment (RFC 6749 §3.1.2)", (enabled) => {
         const env = new Map(dashboardEnvEntries(settingsFor({ dex: { enabled, port: 5556 } }), SECRETS));
-        expect([env.get("AUTH_REDIRECT_URI"), env.get("AUTH_SILENT_REDIRECT_URI")]).toEqual([redirect, silent]);
+        for (const key of ["AUTH_REDIRECT_URI", "AUTH_SILENT_REDIRECT_URI"]) {
+            const path = env.get(key) ?? "";
+            expect([key, path.startsWith("/"), path.includes("#")]).toEqual([key, true, false]);
+        }
+        // The two are distinct routes of the dashboard: silent renewal must not land on the login callback.
+        expect(env.get("AUTH_REDIRECT_URI")).not.toBe(env.get("AUTH_SILENT_REDIRECT_URI"));
     });
 
     test("the client secret appears only when configured", () => {

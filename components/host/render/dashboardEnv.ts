@@ -18,13 +18,10 @@ export function dashboardEnvEntries(settings: Settings, secrets: RenderSecrets):
         // Same host: the ALB routes gRPC paths to management, everything else to nginx.
         ["OPENZRO_MGMT_GRPC_API_ENDPOINT", endpoint],
         ...(secret !== undefined ? ([["AUTH_CLIENT_SECRET", secret]] as const) : []),
-        // Dex's static client registers /auth and /silent-auth (spec §6); other IdPs use the SPA defaults.
-        ...(settings.dex.enabled
-            ? ([
-                  ["AUTH_REDIRECT_URI", "/auth"],
-                  ["AUTH_SILENT_REDIRECT_URI", "/silent-auth"],
-              ] as const)
-            : []),
+        // Always explicit: unset, the SPA redirects to /#callback and /#silent-callback (spec §5), and OAuth forbids
+        // fragments in redirect URIs (RFC 6749 §3.1.2), so many IdPs refuse them. Dex's client registers these too.
+        ["AUTH_REDIRECT_URI", "/auth"],
+        ["AUTH_SILENT_REDIRECT_URI", "/silent-auth"],
     ];
 }
 
