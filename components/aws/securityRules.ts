@@ -2,6 +2,7 @@
 // rule becomes its own aws.vpc.SecurityGroup{Ingress,Egress}Rule resource (no inline rules, no rule fighting).
 import { CoordinatorKind, Settings } from "../config/types";
 import { NGINX_GRPC_PORT, NGINX_HTTP_PORT, POSTGRES_PORT, REDIS_PORT } from "../host/ports";
+import { relayPublicListeners } from "../host/relayListeners";
 
 export type GroupKey = "alb" | "controllers" | "bastion" | "database" | "relay";
 export type RuleProtocol = "tcp" | "udp" | "all";
@@ -89,14 +90,22 @@ export function primarySecurityRules(settings: Settings): SecurityRule[] {
 }
 
 /**
- * Rules of a relay region's group: the relay port (TCP for WebSocket, UDP for QUIC) from anywhere, SSH from the
- * operators. IPv4 only: the relay VPCs have no IPv6, so ::/0 rules would suggest reachability that does not exist.
+ * Rules of a relay region's group: the relay host's public listeners (relayListeners.ts) from anywhere, SSH from
+ * the operators. IPv4 only: the relay VPCs have no IPv6, so ::/0 rules would suggest reachability that does not exist.
  */
 export function relaySecurityRules(settings: Settings): SecurityRule[] {
-    const port = settings.relay.port;
     return [
-        { key: `relay-in-tcp-${port}`, group: "relay", direction: "ingress", protocol: "tcp", port, peer: { cidr: WORLD_V4 }, description: "relay (WebSocket)" },
-        { key: `relay-in-udp-${port}`, group: "relay", direction: "ingress", protocol: "udp", port, peer: { cidr: WORLD_V4 }, description: "relay (QUIC)" },
+        ...relayPublicListeners(settings).map(
+            ({ protocol, port, purpose }): SecurityRule => ({
+                key: `relay-in-${protocol}-${port}`,
+                group: "relay",
+                direction: "ingress",
+                protocol,
+                port,
+                peer: { cidr: WORLD_V4 },
+                description: purpose,
+            }),
+        ),
         ...cidrRules("relay", "relay-in-22", "tcp", 22, settings.ssh.allowedCidrs, "SSH from allowed operator networks"),
         { key: "relay-out-all", group: "relay", direction: "egress", protocol: "all", peer: { cidr: WORLD_V4 }, description: "packages, peers" },
     ];
