@@ -63,6 +63,12 @@ export interface LoadBalancerFacts {
     readonly healthyThreshold: number;
     readonly unhealthyThreshold: number;
     readonly deregistrationDelaySeconds: number;
+    /**
+     * How the load balancer speaks HTTP/2 (gRPC) to nginx: "h2c", cleartext on NGINX_GRPC_PORT (ALB gRPC target
+     * groups), or "tls", HTTP/2 over TLS with a self-signed certificate on NGINX_GRPC_TLS_PORT (GCP's global load
+     * balancer speaks HTTP/2 to backends only over TLS and does not verify the certificate). Absent: "h2c".
+     */
+    readonly grpcBackend?: "h2c" | "tls";
 }
 
 export interface FootprintFacts {

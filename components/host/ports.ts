@@ -9,8 +9,18 @@ export const RELAY_METRICS_PORT = 9090; // relays run alone on their host
 export const NGINX_HTTP_PORT = 80;
 /** nginx, cleartext HTTP/2 (h2c): gRPC to management, flow and signal. The load balancer's gRPC target groups. */
 export const NGINX_GRPC_PORT = 8080;
+/**
+ * nginx, HTTP/2 over TLS with a self-signed certificate: gRPC for load balancers that speak HTTP/2 to backends
+ * only over TLS and do not verify the certificate (GCP's global external Application Load Balancer).
+ */
+export const NGINX_GRPC_TLS_PORT = 8443;
 /** Health and drain switch, served by nginx on both ports. */
 export const HEALTH_PATH = "/healthz";
+/**
+ * Signal's health on nginx, for load balancers that cannot run a gRPC health check (GCP): 200 while signal
+ * accepts connections locally, 503 while drained. Management's is HEALTH_PATH itself.
+ */
+export const SIGNAL_HEALTH_PATH = "/healthz/signal";
 /** Drain flag: while it exists, nginx health answers 503 (HTTP) / UNAVAILABLE (gRPC). */
 export const DRAIN_FILE = "/var/lib/openzro/drain";
 /** Management's embedded NATS client listener (loopback only, spec §2.4). */
