@@ -42,6 +42,8 @@ export interface RenderSecrets {
     /** external-nats / external-redis URL (may carry credentials). */
     readonly clusterUrl?: string;
     readonly oidcClientSecret?: string;
+    /** PEM private key of nginx's TLS gRPC listener; present when the topology's grpcBackend is "tls". */
+    readonly nginxGrpcTlsKey?: string;
 }
 
 /** Plain (resolved) facts about the whole deployment that renderers need. */
@@ -50,4 +52,8 @@ export interface RenderTopology {
     readonly relays: readonly { readonly name: string; readonly dnsName: string; readonly publicIp: string }[];
     readonly database: { readonly host: string; readonly port: number; readonly user: string; readonly mainDatabase: string };
     readonly proxyCidrs: readonly string[];
+    /** How the load balancer speaks gRPC to nginx (LoadBalancerFacts.grpcBackend). Absent: "h2c". */
+    readonly grpcBackend?: "h2c" | "tls";
+    /** PEM of nginx's self-signed certificate for the TLS gRPC listener (public); required with grpcBackend "tls". */
+    readonly nginxGrpcTlsCertificate?: string;
 }

@@ -12,6 +12,7 @@
 // install path) exactly when the instance itself was replaced.
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import * as tls from "@pulumi/tls";
 import { relayHostName } from "../config/naming";
 import { Settings } from "../config/types";
 import { FootprintFacts, SshRoute } from "./facts";
@@ -48,7 +49,7 @@ interface HostTarget {
 }
 
 /** Redacted stand-ins for every secret a renderer may need. */
-export function redactedSecrets(settings: Settings): RenderSecrets {
+export function redactedSecrets(settings: Settings, grpcBackend: "h2c" | "tls" = "h2c"): RenderSecrets {
     return {
         relayAuthSecret: REDACTED,
         dataStoreEncryptionKey: REDACTED,
@@ -57,7 +58,36 @@ export function redactedSecrets(settings: Settings): RenderSecrets {
         coordinatorPassword: REDACTED,
         clusterUrl: settings.cluster.url ? REDACTED : undefined,
         oidcClientSecret: settings.oidc.clientSecret ? REDACTED : undefined,
+        nginxGrpcTlsKey: grpcBackend === "tls" ? REDACTED : undefined,
     };
+}
+
+/** Ten years: the load balancer does not check expiry, and a renewal would only restart nginx everywhere. */
+export const NGINX_GRPC_TLS_VALIDITY_HOURS = 10 * 365 * 24;
+
+/**
+ * nginx's self-signed certificate for the TLS gRPC listener, one per stack: the load balancer verifies neither its
+ * name nor its issuer, so the certificate only encrypts the LB-to-host hop and a per-host key would add resources
+ * without adding trust. RSA 2048, the key type every TLS client accepts. No early renewal and no time-based
+ * input, so a no-op `pulumi up` never replaces it.
+ */
+function nginxGrpcTls(name: string, parent: pulumi.Resource): { certificatePem: pulumi.Output<string>; keyPem: pulumi.Output<string> } {
+    const key = new tls.PrivateKey(
+        `${name}-nginx-grpc-tls`,
+        { algorithm: "RSA", rsaBits: 2048 },
+        { parent, additionalSecretOutputs: ["privateKeyPem", "privateKeyPemPkcs8", "privateKeyOpenssh"] },
+    );
+    const cert = new tls.SelfSignedCert(
+        `${name}-nginx-grpc-tls`,
+        {
+            privateKeyPem: key.privateKeyPem,
+            subject: { commonName: "openzro-grpc-backend", organization: "openzro" },
+            validityPeriodHours: NGINX_GRPC_TLS_VALIDITY_HOURS,
+            allowedUses: ["digital_signature", "key_encipherment", "server_auth"],
+        },
+        { parent },
+    );
+    return { certificatePem: cert.certPem, keyPem: pulumi.secret(key.privateKeyPem) };
 }
 
 /** The command lines: no secret, only the mode and a digest that makes a changed payload visible in a diff. */
@@ -92,7 +122,9 @@ export class HostLayer extends pulumi.ComponentResource {
         }
         const scripts = loadHostScripts();
         const lb = facts.loadBalancer;
+        const grpcBackend = lb.grpcBackend ?? "h2c";
         const version = pulumi.output(args.openzroVersion);
+        const grpcTls = grpcBackend === "tls" ? nginxGrpcTls(name, this) : undefined;
 
         const topology: pulumi.Output<RenderTopology> = pulumi
             .all([
@@ -100,12 +132,14 @@ export class HostLayer extends pulumi.ComponentResource {
                 pulumi.all(facts.relays.map((r) => r.publicIp)),
                 facts.database.host,
                 facts.database.port,
+                grpcTls ? grpcTls.certificatePem : undefined,
             ])
-            .apply(([controllerIps, relayIps, dbHost, dbPort]) => ({
+            .apply(([controllerIps, relayIps, dbHost, dbPort, grpcCertificate]) => ({
                 controllers: facts.controllers.map((c, i) => ({ name: c.name, hostname: c.hostname, privateIp: controllerIps[i] })),
                 relays: facts.relays.map((r, i) => ({ name: r.name, dnsName: r.dnsName, publicIp: relayIps[i] })),
                 database: { host: dbHost, port: Number(dbPort), user: facts.database.user, mainDatabase: facts.database.mainDatabase },
                 proxyCidrs: [...lb.proxyCidrs],
+                ...(grpcBackend === "tls" ? { grpcBackend, nginxGrpcTlsCertificate: grpcCertificate } : {}),
             }));
 
         const s = args.secrets;
@@ -118,8 +152,9 @@ export class HostLayer extends pulumi.ComponentResource {
                 s.coordinatorPassword,
                 settings.cluster.url,
                 settings.oidc.clientSecret,
+                grpcTls ? grpcTls.keyPem : undefined,
             ])
-            .apply(([relay, dataKey, wgKey, dbPassword, coordinatorPassword, clusterUrl, oidcClientSecret]) => ({
+            .apply(([relay, dataKey, wgKey, dbPassword, coordinatorPassword, clusterUrl, oidcClientSecret, nginxGrpcTlsKey]) => ({
                 relayAuthSecret: relay,
                 dataStoreEncryptionKey: dataKey,
                 managementWgPrivateKey: wgKey,
@@ -127,8 +162,9 @@ export class HostLayer extends pulumi.ComponentResource {
                 coordinatorPassword,
                 clusterUrl,
                 oidcClientSecret,
+                nginxGrpcTlsKey,
             }));
-        const redacted = redactedSecrets(settings);
+        const redacted = redactedSecrets(settings, grpcBackend);
 
         const render = (role: HostRole, index: number, t: RenderTopology, sec: RenderSecrets): HostFile[] =>
             role === "controller" ? renderControllerFiles(settings, t, index, sec) : renderRelayFiles(settings, t, index, sec);

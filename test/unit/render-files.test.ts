@@ -6,6 +6,8 @@ import {
     DASHBOARD_ENV_PATH,
     MANAGEMENT_JSON_PATH,
     NATS_SERVER_CONF_PATH,
+    NGINX_GRPC_TLS_CERT_PATH,
+    NGINX_GRPC_TLS_KEY_PATH,
     NGINX_MAIN_CONF_PATH,
     NGINX_SITE_PATH,
     REDIS_CONF_PATH,
@@ -111,5 +113,43 @@ describe("management and signal files are readable by the openzro service user o
     test.each([MANAGEMENT_JSON_PATH, envFilePath("debian", "openzro-management"), envFilePath("debian", "openzro-signal")])("%s", (path) => {
         const f = fileAt(hostsFor("embedded")[0], path);
         expect([f.mode, f.owner, f.group]).toEqual(["0640", "root", "openzro"]);
+    });
+});
+
+describe('grpcBackend "tls": nginx gets its certificate and a root-only key', () => {
+    const settings = settingsFor({});
+    const CERT = "-----BEGIN CERTIFICATE-----\nMIIBcertificatebody\n-----END CERTIFICATE-----\n";
+    const KEY = "-----BEGIN RSA PRIVATE KEY-----\nMIIEkeybodythatmuststaysecret\n-----END RSA PRIVATE KEY-----\n";
+    const topology = { ...topologyFor(settings), grpcBackend: "tls" as const, nginxGrpcTlsCertificate: CERT };
+    const files = renderControllerFiles(settings, topology, 0, { ...SECRETS, nginxGrpcTlsKey: KEY });
+
+    test("certificate public, key secret 0600 root:root; both restart nginx only; the site names both", () => {
+        expect(fileAt(files, NGINX_GRPC_TLS_CERT_PATH)).toMatchObject({ content: CERT, mode: "0644", owner: "root", group: "root", restarts: ["nginx"], secret: false });
+        expect(fileAt(files, NGINX_GRPC_TLS_KEY_PATH)).toMatchObject({ content: KEY, mode: "0600", owner: "root", group: "root", restarts: ["nginx"], secret: true });
+        const site = fileAt(files, NGINX_SITE_PATH).content;
+        expect(site).toContain(`ssl_certificate ${NGINX_GRPC_TLS_CERT_PATH};`);
+        expect(site).toContain(`ssl_certificate_key ${NGINX_GRPC_TLS_KEY_PATH};`);
+        // The key appears in its own file only.
+        expect(files.filter((f) => f.content.includes("keybodythatmuststaysecret")).map((f) => f.path)).toEqual([NGINX_GRPC_TLS_KEY_PATH]);
+    });
+
+    test("the redacted rendering (offline plan) keeps the certificate and hides the key", () => {
+        const redacted = renderControllerFiles(settings, topology, 0, { ...REDACTED_SECRETS, nginxGrpcTlsKey: REDACTED });
+        expect(fileAt(redacted, NGINX_GRPC_TLS_CERT_PATH).content).toBe(CERT);
+        expect(fileAt(redacted, NGINX_GRPC_TLS_KEY_PATH).content).toBe(`${REDACTED}\n`);
+    });
+
+    test("a missing or non-PEM key or certificate is a one-line error that never prints the value", () => {
+        expect(() => renderControllerFiles(settings, topology, 0, SECRETS)).toThrow(/^nginxGrpcTlsKey: must be the PEM private key .* \(got "missing"\); /);
+        expect(() => renderControllerFiles(settings, topology, 0, { ...SECRETS, nginxGrpcTlsKey: "hunter2-not-a-pem" })).toThrow(/\(got "not PEM"\)/);
+        expect(() => renderControllerFiles(settings, { ...topology, nginxGrpcTlsCertificate: undefined }, 0, { ...SECRETS, nginxGrpcTlsKey: KEY })).toThrow(
+            /^nginxGrpcTlsCertificate: must be the PEM certificate/,
+        );
+    });
+
+    test("the h2c rendering (ALB) ships neither file", () => {
+        const h2c = renderControllerFiles(settings, topologyFor(settings), 0, SECRETS).map((f) => f.path);
+        expect(h2c).not.toContain(NGINX_GRPC_TLS_CERT_PATH);
+        expect(h2c).not.toContain(NGINX_GRPC_TLS_KEY_PATH);
     });
 });

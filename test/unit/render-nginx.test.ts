@@ -129,3 +129,70 @@ describe("nginx site behaviour", () => {
         expect(arg0(grpc, "client_max_body_size")).toEqual(["0"]);
     });
 });
+
+describe('grpcBackend "tls" (a load balancer that speaks HTTP/2 to backends only over TLS, e.g. GCP)', () => {
+    const CERT = "-----BEGIN CERTIFICATE-----\nMIIBfakecertificatebody\n-----END CERTIFICATE-----\n";
+    const tlsTopology = { ...topology, grpcBackend: "tls" as const, nginxGrpcTlsCertificate: CERT };
+    const h2c = servers(renderNginxSite(settings, topology));
+    const tls = servers(renderNginxSite(settings, tlsTopology));
+
+    test("the gRPC server listens with TLS and HTTP/2 on 8443 instead of h2c on 8080, with the per-stack certificate", () => {
+        expect(arg0(tls.grpc, "listen")).toEqual(["8443 ssl http2 default_server"]);
+        expect(arg0(tls.grpc, "ssl_certificate")).toEqual(["/etc/nginx/openzro-grpc-backend.crt"]);
+        expect(arg0(tls.grpc, "ssl_certificate_key")).toEqual(["/etc/nginx/openzro-grpc-backend.key"]);
+        expect(arg0(tls.grpc, "ssl_protocols")).toEqual(["TLSv1.2 TLSv1.3"]);
+        // No cleartext gRPC listener is left for anything to reach by mistake; HTTP/1.1 stays on 80, without TLS.
+        const listens = directives(parseNginx(renderNginxSite(settings, tlsTopology)), "server").flatMap((s) => arg0(s, "listen"));
+        expect(listens).toEqual(["80 default_server", "8443 ssl http2 default_server"]);
+    });
+
+    test("the gRPC locations, their drain switch and the UNAVAILABLE answer are the same as on the h2c server", () => {
+        const grpcLocations = (s: NginxNode) =>
+            directives(s.children, "location")
+                .filter((l) => directives(l.children, "grpc_pass").length > 0 && !l.args.includes("/healthz/signal"))
+                .map((l) => JSON.stringify(l));
+        expect(grpcLocations(tls.grpc)).toEqual(grpcLocations(h2c.grpc));
+        expect(grpcLocations(tls.grpc)).toHaveLength(3);
+        expect(JSON.stringify(location(tls.grpc, "@openzro_grpc_unavailable"))).toEqual(JSON.stringify(location(h2c.grpc, "@openzro_grpc_unavailable")));
+        for (const t of ["grpc_read_timeout", "grpc_send_timeout", "client_body_timeout", "client_max_body_size"]) expect(arg0(tls.grpc, t)).toEqual(arg0(h2c.grpc, t));
+    });
+
+    test("both servers answer /healthz and /healthz/signal (the TLS port is where HTTP/2 health checks land)", () => {
+        for (const server of [tls.http, tls.grpc]) {
+            expect(JSON.stringify(location(server, "=", "/healthz"))).toEqual(JSON.stringify(location(h2c.http, "=", "/healthz")));
+            const signal = location(server, "=", "/healthz/signal");
+            // Drained: 503 before anything is asked of signal.
+            expect(directives(signal.children, "if").map((i) => [i.args.join(" "), arg0(i, "return")])).toEqual([["(-f /var/lib/openzro/drain)", ["503"]]]);
+            // Signal itself is asked, on its own gRPC port, as a gRPC request.
+            expect(arg0(signal, "grpc_pass")).toEqual(["grpc://127.0.0.1:10000"]);
+            expect(arg0(signal, "rewrite")).toEqual(["^ /signalexchange.SignalExchange/Healthz break"]);
+            expect(arg0(signal, "grpc_set_header")).toContain("Content-Type application/grpc");
+            // Unreachable or silent: 503. grpc-go's answer to the checker's GET (405 before any handler): alive.
+            expect(arg0(signal, "error_page")).toEqual(["405 = @openzro_signal_answered", "502 504 =503 @openzro_unhealthy"]);
+            expect(arg0(signal, "grpc_intercept_errors")).toEqual(["on"]);
+            expect(arg0(location(server, "@openzro_signal_answered"), "return")).toEqual(["200"]);
+            expect(arg0(location(server, "@openzro_unhealthy"), "return")).toEqual(["503"]);
+        }
+    });
+
+    test("idle backend connections outlive the 600 s the TLS load balancer keeps them (GCP), on both servers", () => {
+        const seconds = (s: string) => Number(/^(\d+)s$/.exec(s)?.[1]);
+        for (const server of [tls.http, tls.grpc]) expect(seconds(arg0(server, "keepalive_timeout")[0])).toBeGreaterThan(600);
+        const longIdle = settingsFor({ loadBalancer: { ...settings.loadBalancer, idleTimeoutSeconds: 3600 } });
+        expect(arg0(servers(renderNginxSite(longIdle, tlsTopology)).grpc, "keepalive_timeout")).toEqual(["3660s"]);
+    });
+
+    test("the h2c rendering (the ALB) has none of it", () => {
+        const text = renderNginxSite(settings, topology);
+        expect(text).toBe(renderNginxSite(settings, { ...topology, grpcBackend: "h2c" }));
+        expect(text).not.toMatch(/ssl|8443|healthz\/signal/);
+    });
+
+    test("the TLS listen address and file paths are parameters and refuse injected directives", () => {
+        const o = { grpcTlsListen: "127.0.0.11:18443", grpcTlsCertificate: "/tmp/it/c.pem", grpcTlsKey: "/tmp/it/k.pem" };
+        const { grpc } = servers(renderNginxSite(settings, tlsTopology, o));
+        expect(arg0(grpc, "listen")).toEqual(["127.0.0.11:18443 ssl http2 default_server"]);
+        expect([...arg0(grpc, "ssl_certificate"), ...arg0(grpc, "ssl_certificate_key")]).toEqual(["/tmp/it/c.pem", "/tmp/it/k.pem"]);
+        expect(() => renderNginxSite(settings, tlsTopology, { grpcTlsKey: "/k.pem; ssl_verify_client off" })).toThrow(/^nginx grpcTlsKey: not a plain address/);
+    });
+});

@@ -5,7 +5,8 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NATS_SERVER_CONF_PATH, NGINX_SITE_PATH, renderControllerFiles } from "../../components/host/render";
+import { readFileSync } from "node:fs";
+import { NATS_SERVER_CONF_PATH, NGINX_GRPC_TLS_CERT_PATH, NGINX_GRPC_TLS_KEY_PATH, NGINX_SITE_PATH, renderControllerFiles } from "../../components/host/render";
 import { SECRETS, SettingsPatch, fileAt, settingsFor, topologyFor } from "./render-fixtures";
 
 function binary(name: string, candidates: string[]): string {
@@ -27,15 +28,37 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe.each(VARIANTS)("%s", (name, patch) => {
+/** A real self-signed certificate and key (openssl, installed by install-deps.sh): nginx -t loads both. */
+function selfSigned(root: string): { cert: string; key: string } {
+    const openssl = binary("openssl", ["/usr/bin/openssl"]);
+    mkdirSync(root, { recursive: true });
+    const [certFile, keyFile] = [join(root, "c.pem"), join(root, "k.pem")];
+    execFileSync(openssl, ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", keyFile, "-out", certFile, "-days", "1", "-subj", "/CN=openzro-grpc-backend"], { stdio: "ignore" });
+    return { cert: readFileSync(certFile, "utf8"), key: readFileSync(keyFile, "utf8") };
+}
+
+const TLS_VARIANTS: [string, SettingsPatch][] = [
+    ["TLS gRPC backend (GCP)", {}],
+    ["TLS gRPC backend (GCP), dex enabled", { dex: { enabled: true, port: 5556 } }],
+];
+
+describe.each([...VARIANTS.map(([n, p]) => [n, p, false] as const), ...TLS_VARIANTS.map(([n, p]) => [n, p, true] as const)])("%s", (name, patch, tls) => {
     const settings = settingsFor(patch);
-    const topology = topologyFor(settings);
-    const files = renderControllerFiles(settings, topology, 0, SECRETS);
+    const slug = name.replace(/\W+/g, "-");
 
     test("nginx -t accepts the site inside an http block, as conf.d is included", () => {
         const nginx = binary("nginx", ["/usr/sbin/nginx"]);
-        const root = join(dir, `nginx-${name.replace(/\W+/g, "-")}`);
+        const root = join(dir, `nginx-${slug}`);
         mkdirSync(join(root, "tmp"), { recursive: true });
+        const material = tls ? selfSigned(join(root, "material")) : undefined;
+        const topology = material ? { ...topologyFor(settings), grpcBackend: "tls" as const, nginxGrpcTlsCertificate: material.cert } : topologyFor(settings);
+        const files = renderControllerFiles(settings, topology, 0, { ...SECRETS, nginxGrpcTlsKey: material?.key }, {
+            nginx: { grpcTlsCertificate: join(root, "grpc.crt"), grpcTlsKey: join(root, "grpc.key") },
+        });
+        if (material) {
+            writeFileSync(join(root, "grpc.crt"), fileAt(files, NGINX_GRPC_TLS_CERT_PATH).content);
+            writeFileSync(join(root, "grpc.key"), fileAt(files, NGINX_GRPC_TLS_KEY_PATH).content, { mode: 0o600 });
+        }
         writeFileSync(join(root, "site.conf"), fileAt(files, NGINX_SITE_PATH).content);
         const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((t) => `${t}_temp_path ${root}/tmp;`).join(" ");
         writeFileSync(
@@ -46,7 +69,8 @@ describe.each(VARIANTS)("%s", (name, patch) => {
         expect([result.status, result.stderr.trim()]).toEqual([0, ""]);
     });
 
-    if (settings.cluster.coordinator === "nats") {
+    if (settings.cluster.coordinator === "nats" && !tls) {
+        const topology = topologyFor(settings);
         test("nats-server -t accepts every controller's nats-server.conf", () => {
             const nats = binary("nats-server", ["/usr/sbin/nats-server", "/usr/bin/nats-server", "/usr/local/bin/nats-server"]);
             topology.controllers.forEach((_, i) => {

@@ -109,6 +109,7 @@ export const CONTROLLER_FIXED_PORTS: ReadonlyMap<number, string> = new Map([
     [22, "SSH"],
     [ports.NGINX_HTTP_PORT, "nginx HTTP"],
     [ports.NGINX_GRPC_PORT, "nginx gRPC"],
+    [ports.NGINX_GRPC_TLS_PORT, "nginx gRPC over TLS"],
     [ports.MANAGEMENT_PORT, "management"],
     [ports.MANAGEMENT_METRICS_PORT, "management metrics"],
     [ports.SIGNAL_PORT, "signal gRPC"],

@@ -2,7 +2,7 @@
 // The host layer calls these twice per host: with real secrets (shipped) and with REDACTED (offline plan).
 import { relayDnsName } from "../../config/naming";
 import { Settings } from "../../config/types";
-import { HostFile, RenderSecrets, RenderTopology, ServiceName } from "../files";
+import { HostFile, REDACTED, RenderSecrets, RenderTopology, ServiceName } from "../files";
 import { renderDashboardEnv } from "./dashboardEnv";
 import { RenderError } from "./errors";
 import { renderManagementEnv } from "./managementEnv";
@@ -14,6 +14,8 @@ import {
     DASHBOARD_ENV_PATH,
     MANAGEMENT_JSON_PATH,
     NATS_SERVER_CONF_PATH,
+    NGINX_GRPC_TLS_CERT_PATH,
+    NGINX_GRPC_TLS_KEY_PATH,
     NGINX_SITE_PATH,
     OpenzroUnit,
     REDIS_CONF_PATH,
@@ -49,6 +51,25 @@ const ROOT_PUBLIC = { mode: "0644", owner: "root", group: "root" };
 /** Read by root only (render-env.sh runs as root). */
 const ROOT_PRIVATE = { mode: "0640", owner: "root", group: "root" };
 
+/** nginx's master process reads its TLS keys as root before it drops privileges: nobody else needs to. */
+const ROOT_ONLY = { mode: "0600", owner: "root", group: "root" };
+
+/** The TLS gRPC listener's certificate and key (grpcBackend "tls"); nothing otherwise. */
+export function renderNginxGrpcTlsFiles(topology: RenderTopology, secrets: RenderSecrets): HostFile[] {
+    if ((topology.grpcBackend ?? "h2c") !== "tls") return [];
+    const pem = (value: string | undefined, what: string, key: string): string => {
+        // REDACTED stands in for the key in the offline plan; anything else must be a PEM block.
+        if (value === undefined || (value !== REDACTED && !/^-----BEGIN [A-Z ]+-----\n[\s\S]+\n-----END [A-Z ]+-----\n?$/.test(value))) {
+            throw new RenderError(key, `must be the PEM ${what} of nginx's TLS gRPC listener when grpcBackend is "tls"`, value === undefined ? "missing" : "not PEM", "hand it over from the host layer's self-signed certificate");
+        }
+        return value.endsWith("\n") ? value : `${value}\n`;
+    };
+    return [
+        file(NGINX_GRPC_TLS_CERT_PATH, pem(topology.nginxGrpcTlsCertificate, "certificate", "nginxGrpcTlsCertificate"), ROOT_PUBLIC, ["nginx"], false),
+        file(NGINX_GRPC_TLS_KEY_PATH, pem(secrets.nginxGrpcTlsKey, "private key", "nginxGrpcTlsKey"), ROOT_ONLY, ["nginx"], true),
+    ];
+}
+
 /** The systemd drop-ins of a controller (management, signal) or a relay. */
 export function renderSystemdDropIns(settings: Settings, role: "controller" | "relay"): HostFile[] {
     const dropIn = (unit: OpenzroUnit, content: string) => file(dropInPath(unit), content, ROOT_PUBLIC, [unit], false);
@@ -81,6 +102,7 @@ export function renderControllerFiles(
         // The main file too: the distributions' 768 connections per worker cannot hold a fleet's gRPC streams.
         file(NGINX_MAIN_CONF_PATH, renderNginxMainConf(os), ROOT_PUBLIC, ["nginx"], false),
         file(NGINX_SITE_PATH, renderNginxSite(settings, topology, options.nginx), ROOT_PUBLIC, ["nginx"], false),
+        ...renderNginxGrpcTlsFiles(topology, secrets),
     ];
     if (coordinator === "nats") {
         files.push(

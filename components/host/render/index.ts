@@ -9,6 +9,8 @@ export {
     MANAGEMENT_JSON_PATH,
     NATS_JETSTREAM_DIR,
     NATS_SERVER_CONF_PATH,
+    NGINX_GRPC_TLS_CERT_PATH,
+    NGINX_GRPC_TLS_KEY_PATH,
     NGINX_SITE_PATH,
     REDIS_CONF_PATH,
     REDIS_DATA_DIR,
@@ -37,13 +39,13 @@ export { renderSignalEnv, signalEnvEntries } from "./signalEnv";
 export { relayEnvEntries, renderRelayEnv } from "./relayEnv";
 export { dashboardEnvEntries, renderDashboardEnv } from "./dashboardEnv";
 export { managementExecStart, renderManagementDropIn, renderRelayDropIn, renderSignalDropIn, signalExecStart } from "./systemd";
-export { renderNginxSite, resolveNginxSiteOptions } from "./nginx";
+export { TLS_BACKEND_MIN_KEEPALIVE_SECONDS, renderNginxSite, resolveNginxSiteOptions } from "./nginx";
 export type { NginxSiteOptions, ResolvedNginxSiteOptions } from "./nginx";
 export { NATS_CLUSTER_NAME, NATS_MONITOR_PORT, NATS_ROUTE_USER, renderNatsServerConf } from "./natsServer";
 export type { NatsServerConfOptions } from "./natsServer";
 export { renderRedisConf } from "./redis";
 export type { RedisConfOptions } from "./redis";
-export { renderControllerFiles, renderRelayFiles, renderSystemdDropIns } from "./hostFiles";
+export { renderControllerFiles, renderNginxGrpcTlsFiles, renderRelayFiles, renderSystemdDropIns } from "./hostFiles";
 export type { ControllerRenderOptions } from "./hostFiles";
 export { NGINX_MAIN_CONF_PATH, NGINX_WORKER_CONNECTIONS, renderNginxMainConf } from "./nginxMain";
 export type { NginxMainConfOptions } from "./nginxMain";

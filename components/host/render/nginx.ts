@@ -1,13 +1,25 @@
-// The nginx site on every controller, behind the ALB (spec §3, §6; ARCHITECTURE §1):
+// The nginx site on every controller, behind the load balancer (spec §3, §6; ARCHITECTURE §1):
 //  - server A, HTTP/1.1 (ALB HTTP target group): dashboard SPA, /api to management, /dex/ to Dex, /healthz;
-//  - server B, cleartext HTTP/2 (ALB gRPC target groups): management, flow and signal gRPC services.
-// Works on nginx 1.22 (Debian 12): `listen ... http2` instead of `http2 on;`. Every address, port and
-// filesystem root is a parameter so the integration tests run this same text on loopback and temp dirs.
+//  - server B, HTTP/2: management, flow and signal gRPC services. Cleartext (h2c) for the ALB's gRPC target
+//    groups; or, when the load balancer speaks HTTP/2 to backends only over TLS (grpcBackend "tls", GCP), TLS with
+//    a self-signed certificate on NGINX_GRPC_TLS_PORT instead, plus SIGNAL_HEALTH_PATH on both servers.
+// Works on nginx 1.22 (Debian 12) and 1.24 (Ubuntu 24.04): `listen ... http2` instead of `http2 on;` (1.25.1+).
+// Every address, port and filesystem root is a parameter so the integration tests run this same text on
+// loopback and temp dirs.
 import { Settings } from "../../config/types";
 import { RenderTopology } from "../files";
-import { DRAIN_FILE, HEALTH_PATH, MANAGEMENT_PORT, NGINX_GRPC_PORT, NGINX_HTTP_PORT, SIGNAL_PORT } from "../ports";
+import {
+    DRAIN_FILE,
+    HEALTH_PATH,
+    MANAGEMENT_PORT,
+    NGINX_GRPC_PORT,
+    NGINX_GRPC_TLS_PORT,
+    NGINX_HTTP_PORT,
+    SIGNAL_HEALTH_PATH,
+    SIGNAL_PORT,
+} from "../ports";
 import { RenderError } from "./errors";
-import { DASHBOARD_ROOT } from "./paths";
+import { DASHBOARD_ROOT, NGINX_GRPC_TLS_CERT_PATH, NGINX_GRPC_TLS_KEY_PATH } from "./paths";
 import { proxyCidrsOf } from "./topology";
 
 export interface NginxSiteOptions {
@@ -15,6 +27,11 @@ export interface NginxSiteOptions {
     readonly httpListen?: string;
     /** `listen` of server B (h2c gRPC), e.g. "8080" or "127.0.0.11:18081". Default: NGINX_GRPC_PORT. */
     readonly grpcListen?: string;
+    /** `listen` of server B with grpcBackend "tls", e.g. "8443" or "127.0.0.11:18443". Default: NGINX_GRPC_TLS_PORT. */
+    readonly grpcTlsListen?: string;
+    /** Certificate and key files of the TLS gRPC listener. Default: NGINX_GRPC_TLS_CERT_PATH / _KEY_PATH. */
+    readonly grpcTlsCertificate?: string;
+    readonly grpcTlsKey?: string;
     /** Static dashboard root. Default: /usr/share/openzro-dashboard. */
     readonly dashboardRoot?: string;
     /** While this file exists the host reports itself unhealthy. Default: DRAIN_FILE. */
@@ -35,6 +52,9 @@ export function resolveNginxSiteOptions(settings: Settings, options: NginxSiteOp
     const resolved: ResolvedNginxSiteOptions = {
         httpListen: options.httpListen ?? String(NGINX_HTTP_PORT),
         grpcListen: options.grpcListen ?? String(NGINX_GRPC_PORT),
+        grpcTlsListen: options.grpcTlsListen ?? String(NGINX_GRPC_TLS_PORT),
+        grpcTlsCertificate: options.grpcTlsCertificate ?? NGINX_GRPC_TLS_CERT_PATH,
+        grpcTlsKey: options.grpcTlsKey ?? NGINX_GRPC_TLS_KEY_PATH,
         dashboardRoot: options.dashboardRoot ?? DASHBOARD_ROOT,
         drainFile: options.drainFile ?? DRAIN_FILE,
         managementUpstream: options.managementUpstream ?? `127.0.0.1:${MANAGEMENT_PORT}`,
@@ -78,6 +98,36 @@ function healthLocation(o: ResolvedNginxSiteOptions): string[] {
     ];
 }
 
+function signalHealthLocation(o: ResolvedNginxSiteOptions): string[] {
+    // For load balancers without a gRPC health check that accepts signal's answer (GCP): 200 when signal's own
+    // gRPC server answers a request, 503 while draining or when it cannot be reached. grpc_pass forwards the
+    // checker's method, and signal (grpc-go) answers a GET with HTTP 405 + grpc-status before any handler runs;
+    // a POST to a method signal lacks gets 200 + UNIMPLEMENTED. Either is signal's gRPC server answering, which is
+    // all the ALB's Healthz/UNIMPLEMENTED check proves too. Connection refused or no answer in time: 503.
+    return [
+        `location = ${SIGNAL_HEALTH_PATH} {`,
+        "    access_log off;",
+        `    if (-f ${o.drainFile}) {`,
+        "        return 503;",
+        "    }",
+        "    rewrite ^ /signalexchange.SignalExchange/Healthz break;",
+        "    grpc_set_header Content-Type application/grpc;",
+        "    grpc_set_header TE trailers;",
+        "    grpc_connect_timeout 2s;",
+        "    grpc_send_timeout 5s;",
+        "    grpc_read_timeout 5s;",
+        "    grpc_intercept_errors on;",
+        "    error_page 405 = @openzro_signal_answered;",
+        "    error_page 502 504 =503 @openzro_unhealthy;",
+        `    grpc_pass grpc://${o.signalUpstream};`,
+        "}",
+        "",
+        "location @openzro_signal_answered {",
+        "    return 200;",
+        "}",
+    ];
+}
+
 function proxyHeaders(): string[] {
     return [
         "proxy_http_version 1.1;",
@@ -104,12 +154,38 @@ function indent(lines: readonly string[], depth = 1): string[] {
     return lines.map((l) => (l === "" ? "" : `${"    ".repeat(depth)}${l}`));
 }
 
+/**
+ * A load balancer that speaks HTTP/2 to backends over TLS (GCP's) keeps backend connections open for up to 600 s,
+ * fixed; a backend closing one earlier races the next request into a 502. nginx must keep them longer.
+ */
+export const TLS_BACKEND_MIN_KEEPALIVE_SECONDS = 620;
+
+/** How server B listens: cleartext HTTP/2 (the ALB) or TLS HTTP/2 with the self-signed certificate (GCP). */
+function grpcListenLines(tls: boolean, o: ResolvedNginxSiteOptions): string[] {
+    if (!tls) {
+        // h2c with prior knowledge: the ALB's gRPC target groups speak HTTP/2 to the target without TLS.
+        return [`listen ${o.grpcListen} http2 default_server;`];
+    }
+    return [
+        "# HTTP/2 over TLS (ALPN h2): the load balancer speaks HTTP/2 to backends only over TLS and does not verify the",
+        "# certificate, so a self-signed one generated per stack is enough; it only encrypts the hop to this host.",
+        `listen ${o.grpcTlsListen} ssl http2 default_server;`,
+        `ssl_certificate ${o.grpcTlsCertificate};`,
+        `ssl_certificate_key ${o.grpcTlsKey};`,
+        "ssl_protocols TLSv1.2 TLSv1.3;",
+        "ssl_session_cache shared:openzro_grpc_tls:10m;",
+    ];
+}
+
 export function renderNginxSite(settings: Settings, topology: RenderTopology, options: NginxSiteOptions = {}): string {
     const o = resolveNginxSiteOptions(settings, options);
     const proxies = proxyCidrsOf(topology);
+    const tls = (topology.grpcBackend ?? "h2c") === "tls";
     // Keep idle client connections longer than the ALB's idle timeout, so the ALB never reuses a connection
     // nginx is closing (AWS's guidance for targets); HTTP/2 connections use keepalive_timeout since 1.19.7.
-    const keepalive = `keepalive_timeout ${settings.loadBalancer.idleTimeoutSeconds + 60}s;`;
+    const keepaliveSeconds = settings.loadBalancer.idleTimeoutSeconds + 60;
+    const keepalive = `keepalive_timeout ${tls ? Math.max(keepaliveSeconds, TLS_BACKEND_MIN_KEEPALIVE_SECONDS) : keepaliveSeconds}s;`;
+    const signalHealth = tls ? ["", ...signalHealthLocation(o)] : [];
 
     const httpServer = [
         "server {",
@@ -131,6 +207,7 @@ export function renderNginxSite(settings: Settings, topology: RenderTopology, op
             'add_header Referrer-Policy "strict-origin-when-cross-origin" always;',
             "",
             ...healthLocation(o),
+            ...signalHealth,
             "",
             "# Management REST shares the gRPC port, 33073 (spec §1.3, D3: the port of older examples has no listener).",
             "location /api/ {",
@@ -157,8 +234,7 @@ export function renderNginxSite(settings: Settings, topology: RenderTopology, op
     const grpcServer = [
         "server {",
         ...indent([
-            // h2c with prior knowledge: the ALB's gRPC target groups speak HTTP/2 to the target without TLS.
-            `listen ${o.grpcListen} http2 default_server;`,
+            ...grpcListenLines(tls, o),
             "server_name _;",
             "server_tokens off;",
             keepalive,
@@ -184,6 +260,7 @@ export function renderNginxSite(settings: Settings, topology: RenderTopology, op
             ...grpcLocation("/signalexchange.SignalExchange/", o.signalUpstream, o),
             "",
             ...healthLocation(o),
+            ...signalHealth,
             "",
             "# Draining, or the daemon is down: answer as gRPC UNAVAILABLE (14) so clients and the ALB's gRPC",
             "# health checks retry elsewhere instead of reading an HTML error page. A gRPC Trailers-Only response:",

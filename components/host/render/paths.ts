@@ -18,6 +18,12 @@ export const DASHBOARD_ROOT = "/usr/share/openzro-dashboard";
  * default site so our `default_server` is the only one.
  */
 export const NGINX_SITE_PATH = "/etc/nginx/conf.d/openzro.conf";
+/**
+ * nginx's self-signed certificate and key for the TLS gRPC listener (LoadBalancerFacts.grpcBackend "tls"). nginx's
+ * master process reads both as root before it starts workers, so the key stays root-only (0600).
+ */
+export const NGINX_GRPC_TLS_CERT_PATH = "/etc/nginx/openzro-grpc-backend.crt";
+export const NGINX_GRPC_TLS_KEY_PATH = "/etc/nginx/openzro-grpc-backend.key";
 /** The Debian nats-server package's unit runs `nats-server -c /etc/nats-server.conf` as user nats. */
 export const NATS_SERVER_CONF_PATH = "/etc/nats-server.conf";
 /** JetStream store of the standalone nats-server; the converge script creates /var/lib/nats owned by nats. */
