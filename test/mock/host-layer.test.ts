@@ -8,6 +8,7 @@ import { FootprintFacts } from "../../components/host/facts";
 import { REDACTED } from "../../components/host/files";
 import { HostLayer } from "../../components/host/layer";
 import { DRAIN_FILE } from "../../components/host/ports";
+import { NGINX_GRPC_TLS_CERT_PATH, NGINX_GRPC_TLS_KEY_PATH, NGINX_SITE_PATH } from "../../components/host/render";
 import { RecordedResource, isSecretWrapper, redactSecrets, runComponent, unwrapSecrets, valueOf } from "../support";
 import { awsTestSettings } from "./awsFixtures";
 
@@ -73,10 +74,11 @@ function facts(settings: Settings): FootprintFacts {
     };
 }
 
-function build(settings: Settings, openzroVersion = "0.53.1"): HostLayer {
+function build(settings: Settings, openzroVersion = "0.53.1", grpcBackend?: "h2c" | "tls"): HostLayer {
+    const f = facts(settings);
     return new HostLayer("openzro", {
         settings,
-        facts: facts(settings),
+        facts: grpcBackend ? { ...f, loadBalancer: { ...f.loadBalancer, grpcBackend } } : f,
         secrets: {
             relayAuthSecret: pulumi.secret(SECRETS.relayAuthSecret),
             dataStoreEncryptionKey: pulumi.secret(SECRETS.dataStoreEncryptionKey),
@@ -304,5 +306,66 @@ describe("HostLayer input changes", () => {
                 openzroVersion: "0.53.1",
             })),
         ).rejects.toThrow(/^controllers: the footprint handed over 3 controllers for openzro:controllerCount 5; /);
+    });
+});
+
+describe('HostLayer with a TLS gRPC backend (grpcBackend "tls", GCP)', () => {
+    const settings = awsTestSettings();
+    const controllers = ["controller-1", "controller-2", "controller-3"];
+    let run: Awaited<ReturnType<typeof runComponent<HostLayer>>>;
+    const cmd = (key: string) => run.one(COMMAND, `openzro-${key}`);
+
+    beforeAll(async () => {
+        run = await runComponent(() => build(settings, "0.53.1", "tls"), { defaultRegion: "eu-central-1" });
+    });
+
+    it("generates one RSA key and one long-lived self-signed certificate for the stack, children of the layer", () => {
+        const layer = run.one("openzro:host:HostLayer", "openzro");
+        const key = run.one("tls:index/privateKey:PrivateKey");
+        const cert = run.one("tls:index/selfSignedCert:SelfSignedCert");
+        expect([key.parent, cert.parent]).toEqual([layer.urn, layer.urn]);
+        expect(run.inputsOf(key)).toMatchObject({ algorithm: "RSA", rsaBits: 2048 });
+        const certInputs = run.inputsOf<{ validityPeriodHours: number; earlyRenewalHours?: number; allowedUses: string[] }>(cert);
+        // Nothing time-based: no early renewal, and years of validity (the load balancer does not check expiry).
+        expect(certInputs.validityPeriodHours).toBeGreaterThanOrEqual(5 * 365 * 24);
+        expect(certInputs.earlyRenewalHours).toBeUndefined();
+        expect(certInputs.allowedUses).toContain("server_auth");
+        expect(key.options.additionalSecretOutputs).toEqual(expect.arrayContaining(["privateKeyPem"]));
+    });
+
+    it("ships the certificate and the real key to every controller (key 0600, only in the secret payload)", async () => {
+        const keyPem = run.secretValues.find((v) => v.includes("PRIVATE KEY"));
+        expect(keyPem).toBeDefined();
+        for (const h of controllers) {
+            const files = unpack(run.inputsOf<{ stdin: string }>(cmd(`converge-${h}`)).stdin);
+            expect(Object.values(files).join("\n")).toContain((keyPem as string).trim());
+            expect(isSecretWrapper(cmd(`converge-${h}`).inputs.stdin)).toBe(true);
+        }
+        const redacted = await valueOf(run.result.redactedFiles);
+        for (const h of controllers) {
+            const byPath = new Map(redacted[h].map((f) => [f.path, f]));
+            expect(byPath.get(NGINX_GRPC_TLS_KEY_PATH)).toMatchObject({ content: `${REDACTED}\n`, mode: "0600", secret: true });
+            expect(byPath.get(NGINX_GRPC_TLS_CERT_PATH)?.content).toMatch(/^-----BEGIN CERTIFICATE-----\n/);
+            expect(byPath.get(NGINX_SITE_PATH)?.content).toContain("listen 8443 ssl http2 default_server;");
+        }
+        expect(JSON.stringify(redacted)).not.toContain((keyPem as string).trim().split("\n")[1]);
+        // Relays have no nginx: nothing of it reaches them.
+        for (const r of settings.relays) expect(redacted[relayHostName(r.name)].map((f) => f.path)).not.toContain(NGINX_GRPC_TLS_KEY_PATH);
+    });
+
+    it("never puts the key in a non-secret input, and a second evaluation changes nothing", async () => {
+        for (const c of run.ofType(COMMAND)) {
+            const visible = JSON.stringify(redactSecrets(c.inputs));
+            for (const secret of run.secretValues) expect(visible).not.toContain(secret);
+        }
+        const again = await runComponent(() => build(settings, "0.53.1", "tls"), { defaultRegion: "eu-central-1" });
+        const snapshot = (rs: readonly RecordedResource[]) => rs.filter((r) => r.type === COMMAND).map((r) => [r.name, JSON.stringify(unwrapSecrets(r.inputs))]);
+        expect(snapshot(again.resources)).toEqual(snapshot(run.resources));
+    });
+
+    it("creates no key and no certificate for the h2c backend (the ALB)", async () => {
+        const h2c = await runComponent(() => build(settings), { defaultRegion: "eu-central-1" });
+        expect(h2c.ofType("tls:index/privateKey:PrivateKey")).toEqual([]);
+        expect(h2c.ofType("tls:index/selfSignedCert:SelfSignedCert")).toEqual([]);
     });
 });

@@ -22,7 +22,7 @@ export async function loadFixture(stack: string, configOverrides?: Record<string
     const plan = await planStack({ stack, configOverrides });
     const settings = plan.settings;
     const topology = topologyFromPlan(plan);
-    const redacted = redactedSecrets(settings);
+    const redacted = redactedSecrets(settings, topology.grpcBackend);
     const problems: string[] = [];
     topology.controllers.forEach((c, i) => {
         const diff = diffHostFiles(planHostFiles(plan, { role: "controller", index: i }), renderControllerFiles(settings, topology, i, redacted));
