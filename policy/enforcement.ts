@@ -5,21 +5,29 @@
 import type { EnforcementLevel } from "@pulumi/policy";
 import { policies } from "./policies";
 
-/** Staging relaxations (Pulumi.staging.yaml): a single-AZ database that may be destroyed with the stack. */
+/**
+ * Staging relaxations (Pulumi.staging.yaml, and a GCP staging stack): a single-zone database that may be destroyed
+ * with the stack.
+ */
 export const RELAXED_IN_STAGING: readonly string[] = [
     "rds-multi-az",
     "rds-deletion-protection",
     "rds-final-snapshot",
     "rds-pulumi-protect",
+    "gcp-sql-regional",
+    "gcp-sql-deletion-protection",
 ];
+
+/** The stacks that promote to production (docs/promotion.md): AWS's `staging` and GCP's `gcp-staging`. */
+export const STAGING_STACKS: readonly string[] = ["staging", "gcp-staging"];
 
 export type PolicyPackConfig = Record<string, { enforcementLevel: EnforcementLevel }>;
 
-/** The --policy-pack-config content for a stack; stacks other than staging get production's strictness. */
+/** The --policy-pack-config content for a stack; stacks other than the staging ones get production's strictness. */
 export function policyConfigFor(stack: string): PolicyPackConfig {
     const config: PolicyPackConfig = {};
     for (const p of policies) {
-        const relaxed = stack === "staging" && RELAXED_IN_STAGING.includes(p.name);
+        const relaxed = STAGING_STACKS.includes(stack) && RELAXED_IN_STAGING.includes(p.name);
         config[p.name] = { enforcementLevel: relaxed ? "advisory" : "mandatory" };
     }
     return config;

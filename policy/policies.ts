@@ -2,6 +2,7 @@
 // constructor starts a gRPC server).
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { databasePolicies } from "./database";
+import { gcpPolicies } from "./gcp";
 import { instancePolicies } from "./instances";
 import { loadBalancerPolicies } from "./loadBalancer";
 import { secretPolicies } from "./secrets";
@@ -19,6 +20,7 @@ export const policies: readonly OpenzroPolicy[] = [
     ...topologyPolicies,
     ...taggingPolicies,
     ...secretPolicies,
+    ...gcpPolicies,
 ];
 
 export function isStackPolicy(p: OpenzroPolicy): p is StackValidationPolicy {
