@@ -4,7 +4,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
 new PolicyPack("openzro", {
-    description: "Security and reliability invariants of an openZro deployment on AWS.",
+    description: "Security and reliability invariants of an openZro deployment on AWS or GCP.",
     enforcementLevel: "mandatory",
     policies: [...policies],
 });

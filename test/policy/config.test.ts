@@ -8,7 +8,7 @@ const POLICY_DIR = path.resolve(__dirname, "../../policy");
 const readConfig = (stack: string) => JSON.parse(fs.readFileSync(path.join(POLICY_DIR, "config", `${stack}.json`), "utf8"));
 
 describe("policy pack configuration", () => {
-    it.each(["production", "staging"])("policy/config/%s.json is what policyConfigFor produces", (stack) => {
+    it.each(["production", "staging", "gcp-production", "gcp-staging"])("policy/config/%s.json is what policyConfigFor produces", (stack) => {
         expect(readConfig(stack)).toEqual(policyConfigFor(stack));
     });
 

