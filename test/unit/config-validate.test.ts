@@ -361,6 +361,7 @@ const INVALID: Array<[Partial<Record<keyof RawConfig, unknown>>, string]> = [
     ],
     [{ clusterPeerPort: "33073" }, "clusterPeerPort: collides with the management port on the controllers (got 33073); choose a free port"],
     [{ signalPeerPort: "10000" }, "signalPeerPort: collides with the signal gRPC port on the controllers (got 10000); choose a free port"],
+    [{ signalPeerPort: "8443" }, "signalPeerPort: collides with the nginx gRPC over TLS port on the controllers (got 8443); choose a free port"],
     [
         { clusterPeerPort: "80" },
         "clusterPeerPort: is a privileged port (below 1024) and the daemon runs as an unprivileged user (got 80); use a port between 1024 and 65535, e.g. 6222",
