@@ -1,5 +1,6 @@
 // Every policy stays silent on a compliant deployment and fires, alone (or with the policies that must fire
 // with it), on the same deployment with one thing broken.
+import { gcpPolicies } from "../../policy/gcp";
 import { policies } from "../../policy/policies";
 import { evaluate, policyNames } from "./harness";
 import { DB_PASSWORD, find, goodSpecs, materialize, RELAY_SECRET, SSH_KEY_PEM, Spec, T } from "./fixtures";
@@ -132,9 +133,10 @@ describe("policy pack on a hand-built deployment", () => {
         expect(await evaluate(materialize(goodSpecs()))).toEqual([]);
     });
 
-    it("every policy has at least one breaking row", () => {
+    it("every policy has at least one breaking row (the GCP policies' rows: test/policy/gcp.test.ts)", () => {
         const covered = new Set(rows.map(([p]) => p));
-        expect(policies.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
+        const aws = policies.filter((p) => !(gcpPolicies as readonly unknown[]).includes(p));
+        expect(aws.map((p) => p.name).filter((n) => !covered.has(n))).toEqual([]);
     });
 
     it.each(rows)("%s fires on: %s", async (policy, _what, breakIt, alsoFiring = []) => {
