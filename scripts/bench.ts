@@ -1,10 +1,14 @@
-// npm run bench [-- --quick] [-- --repeat N]: how offline plan time and memory grow with the topology.
-// Each measurement runs the real program for the production stack (relays and controllers overridden) in its own
-// child process, so one run's heap never inflates the next and maxRSS is that evaluation's peak.
-// This is a script, not a test: timings depend on the machine and are printed, never asserted.
+// npm run bench [-- --quick] [-- --repeat N]:
+// 1. modelled deployment times of every committed stack: the first install's critical path through the plan's
+//    real dependency graph (scripts/bench/durationModel.ts gives each resource a documented duration) against its
+//    floor, and a version bump's rolling time against openZro's Ansible figure;
+// 2. how offline plan time and memory grow with the topology.
+// Each evaluation runs the real program in its own child process, so one run's heap never inflates the next and
+// maxRSS is that evaluation's peak. This is a script, not a test: figures are printed, never asserted.
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
+import type { FirstInstallEstimate, RollingUpgradeEstimate } from "./bench/installModel";
 
 const RELAY_REGIONS = ["us-east-1", "eu-west-1", "ap-south-1", "us-west-2"];
 
@@ -42,23 +46,83 @@ async function child(relays: number, controllers: number): Promise<void> {
     process.stdout.write(`${JSON.stringify({ resources: result.resources.length, evaluateMs, maxRssMb })}\n`);
 }
 
-function measure(relays: number, controllers: number): Measurement {
-    const start = performance.now();
-    const run = spawnSync(
-        process.execPath,
-        [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(__dirname, "bench.ts"), "--child", String(relays), String(controllers)],
-        {
-            cwd: path.resolve(__dirname, ".."),
-            encoding: "utf8",
-            timeout: 300_000,
-            maxBuffer: 16 * 1024 * 1024,
-        },
+interface StackFigures {
+    readonly stack: string;
+    readonly install: FirstInstallEstimate;
+    readonly upgrade: RollingUpgradeEstimate;
+}
+
+/** Child mode: evaluate one stack, model its first install and a version bump, print one JSON line. */
+async function childInstall(stack: string): Promise<void> {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { evaluateStack } = require("./plan/evaluate") as typeof import("./plan/evaluate");
+    const { firstInstallEstimate, rollingUpgradeEstimate } = require("./bench/installModel") as typeof import("./bench/installModel");
+    const { durationRule } = require("./bench/durationModel") as typeof import("./bench/durationModel");
+    const { drainTimings } = require("../components/host/rollout") as typeof import("../components/host/rollout");
+    const naming = require("../components/config/naming") as typeof import("../components/config/naming");
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    const result = await evaluateStack({ stack });
+    const resources = result.resources.filter((r) => !r.read);
+    const install = firstInstallEstimate(resources);
+    const seconds = (pattern: RegExp) => {
+        const command = resources.find((r) => r.type === "command:remote:Command" && pattern.test(r.name));
+        if (!command) throw new Error(`stack ${stack}: no command matching ${pattern}`);
+        return durationRule(command).seconds;
+    };
+    const settings = result.settings;
+    const upgrade = rollingUpgradeEstimate(
+        Array.from({ length: settings.controllers.count }, (_, i) => naming.controllerName(i)),
+        settings.relays.map((r) => naming.relayHostName(r.name)),
+        drainTimings({ proxyCidrs: [], ...settings.loadBalancer }),
+        seconds(/-converge-controller-/),
+        seconds(/-verify-/),
     );
-    const processMs = performance.now() - start;
+    process.stdout.write(`${JSON.stringify({ stack, install, upgrade } satisfies StackFigures)}\n`);
+}
+
+function runChild(args: readonly string[], what: string): string {
+    const run = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", path.join(__dirname, "bench.ts"), ...args], {
+        cwd: path.resolve(__dirname, ".."),
+        encoding: "utf8",
+        timeout: 300_000,
+        maxBuffer: 16 * 1024 * 1024,
+    });
     const line = run.stdout.trim().split("\n").pop() ?? "";
     if (run.status !== 0 || !line.startsWith("{")) {
-        throw new Error(`bench run relays=${relays} controllers=${controllers} failed (exit ${run.status}): ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+        throw new Error(`bench ${what} failed (exit ${run.status}): ${run.stderr.trim().split("\n").slice(-3).join(" | ")}`);
     }
+    return line;
+}
+
+const minutes = (s: number) => `${(s / 60).toFixed(1)} min`;
+
+function stackFiguresText(f: StackFigures): string {
+    const { install, upgrade } = f;
+    const ratio = install.seconds / install.floorSeconds;
+    const lines = [
+        `stack ${f.stack}`,
+        `  first install: critical path ${minutes(install.seconds)}; floor ${minutes(install.floorSeconds)} ` +
+            `(database ready at ${minutes(install.databaseReadySeconds)} + DB bootstrap + one controller converge + verify); ratio ×${ratio.toFixed(2)}`,
+        "  critical path (finish time, step):",
+        ...install.path.filter((p) => p.seconds > 0).map((p) => `    ${minutes(p.finish).padStart(9)}  ${p.name} (${p.label}, ${p.seconds} s)`),
+    ];
+    if (install.defaultedTypes.length > 0) {
+        lines.push(`  not in the duration model (counted as 5 s): ${install.defaultedTypes.join(", ")}`);
+    }
+    const serialHosts = upgrade.steps.length - 1;
+    lines.push(
+        `  version bump, ${serialHosts} hosts one at a time: ${minutes(upgrade.seconds)} ` +
+            `(${upgrade.steps.map((s) => `${s.host} ${s.seconds} s`).join(", ")}); ` +
+            `openZro's Ansible, serial at 2–3 min per host: ${minutes(upgrade.ansibleSeconds.low)}–${minutes(upgrade.ansibleSeconds.high)}; ` +
+            `ratio to its midpoint ×${(upgrade.seconds / ((upgrade.ansibleSeconds.low + upgrade.ansibleSeconds.high) / 2)).toFixed(2)}`,
+    );
+    return lines.join("\n");
+}
+
+function measure(relays: number, controllers: number): Measurement {
+    const start = performance.now();
+    const line = runChild(["--child", String(relays), String(controllers)], `run relays=${relays} controllers=${controllers}`);
+    const processMs = performance.now() - start;
     const parsed = JSON.parse(line) as { resources: number; evaluateMs: number; maxRssMb: number };
     return { relays, controllers, processMs, ...parsed };
 }
@@ -106,6 +170,14 @@ function main(argv: readonly string[]): void {
     }
     const relayCounts = quick ? [3, 30] : [3, 10, 30, 100];
     const controllerCounts = quick ? [1, 3] : [1, 3, 5];
+    process.stdout.write("modelled deployment times (durations: scripts/bench/durationModel.ts)\n");
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { listStacks } = require("./plan/stackConfig") as typeof import("./plan/stackConfig");
+    for (const stack of listStacks(path.resolve(__dirname, ".."))) {
+        const figures = JSON.parse(runChild(["--child-install", stack], `stack ${stack}`)) as StackFigures;
+        process.stdout.write(`${stackFiguresText(figures)}\n`);
+    }
+    process.stdout.write("\n");
     const rows: Measurement[] = [];
     process.stdout.write(`offline plan benchmark (${quick ? "quick" : "full"}, median of ${repeat}): relays ${relayCounts.join(", ")} × controllers ${controllerCounts.join(", ")}, relays spread over ${RELAY_REGIONS.join(", ")}\n`);
     for (const controllers of controllerCounts) {
@@ -119,7 +191,13 @@ function main(argv: readonly string[]): void {
 }
 
 const childAt = process.argv.indexOf("--child");
-if (childAt >= 0) {
+const childInstallAt = process.argv.indexOf("--child-install");
+if (childInstallAt >= 0) {
+    childInstall(process.argv[childInstallAt + 1]).catch((err: unknown) => {
+        process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+    });
+} else if (childAt >= 0) {
     child(Number(process.argv[childAt + 1]), Number(process.argv[childAt + 2])).catch((err: unknown) => {
         process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
         process.exitCode = 1;
