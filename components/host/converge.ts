@@ -254,6 +254,39 @@ export function verifyPayload(
     return convergePayload(settings, host, version, lb, [], scripts);
 }
 
+/** converge.sh variables the prepare mode reads: what the package download needs, nothing else. */
+const PREPARE_VARS = [
+    "OZ_HOST_NAME",
+    "OZ_ROLE",
+    "OZ_OS_FAMILY",
+    "OZ_VERSION",
+    "OZ_REPO_URL",
+    "OZ_KEY_URL",
+    "OZ_PINNED_PACKAGES",
+    "OZ_SYSTEM_PACKAGES",
+] as const;
+
+/**
+ * The prepare command's payload: package repository and download only. No files, no secrets, nothing of the
+ * database or of other hosts, so it re-runs only when the version or the package set changes, and a relay's
+ * prepare waits for nothing but its own host.
+ */
+export function preparePayload(
+    settings: Settings,
+    host: ConvergeHost,
+    version: string,
+    lb: LoadBalancerFacts,
+    scripts: Readonly<Record<string, string>>,
+): Payload {
+    const all = convergeVars(settings, { ...host, clusterPeers: [] }, version, lb);
+    return {
+        entrypoint: "converge.sh",
+        scripts: scriptsFor(scripts, "converge.sh"),
+        vars: Object.fromEntries(PREPARE_VARS.map((k) => [k, all[k]])),
+        files: [],
+    };
+}
+
 export interface DatabaseTarget {
     readonly host: string;
     readonly port: number;

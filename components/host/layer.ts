@@ -1,7 +1,8 @@
 // Host convergence, cloud-agnostic: turns the footprint's facts into files on every host and running services,
-// through remote commands over SSH (controllers through the bastion). Per host: wait for the instance, then one
-// idempotent converge command; controller 1 first creates the extra databases; a verify command per controller
-// closes the controller tier. The order (rollout.ts) makes every change roll one host at a time.
+// through remote commands over SSH (controllers through the bastion). Per host: wait for the instance, prepare
+// (repository and package download, every host at once), install (the first install, every host at once), and
+// converge (every later change, one host at a time); controller 1 first creates the extra databases; a verify
+// command per controller closes the controller tier. The order is rollout.ts's commandGraph.
 //
 // Change detection: a command re-runs only when one of its inputs changes. Its stdin is the whole payload (a
 // secret), so any change to a file, a secret, the version or the scripts is an input diff and runs the
@@ -21,7 +22,7 @@ import { renderControllerFiles, renderRelayFiles } from "./render";
 import { renderPayloadScript, sha256Hex } from "./bundle";
 import { loadHostScripts } from "./bundle-scripts";
 import { COMMAND_DIAL, DialSettings, WAIT_DIAL, connectionArgs } from "./converge-connection";
-import { ConvergeHost, HostRole, bootstrapPayload, clusterPeers, convergePayload, verifyPayload } from "./converge";
+import { ConvergeHost, HostRole, bootstrapPayload, clusterPeers, convergePayload, preparePayload, verifyPayload } from "./converge";
 import { COMMAND_TIMEOUTS, CommandKind, CommandNode, HOST_WAITS, commandGraph } from "./rollout";
 
 /** The secrets the host layer ships; ClusterSecrets (secrets.ts) provides them. */
@@ -91,7 +92,7 @@ function nginxGrpcTls(name: string, parent: pulumi.Resource): { certificatePem: 
 }
 
 /** The command lines: no secret, only the mode and a digest that makes a changed payload visible in a diff. */
-export function payloadCommand(mode: "create" | "update" | "verify" | "bootstrap", digest: string): string {
+export function payloadCommand(mode: "prepare" | "create" | "update" | "verify" | "bootstrap", digest: string): string {
     return `sudo -n bash -s -- ${mode} # openzro payload sha256:${digest}`;
 }
 
@@ -166,8 +167,19 @@ export class HostLayer extends pulumi.ComponentResource {
             }));
         const redacted = redactedSecrets(settings, grpcBackend);
 
-        const render = (role: HostRole, index: number, t: RenderTopology, sec: RenderSecrets): HostFile[] =>
-            role === "controller" ? renderControllerFiles(settings, t, index, sec) : renderRelayFiles(settings, t, index, sec);
+        // Relays get only what their files need, so nothing of theirs waits for the database or the controllers,
+        // and only the one secret they use.
+        const relayTopology = pulumi.all(facts.relays.map((r) => r.publicIp)).apply((relayIps) => ({
+            relays: facts.relays.map((r, i) => ({ name: r.name, dnsName: r.dnsName, publicIp: relayIps[i] })),
+        }));
+        const relaySecrets: pulumi.Output<RenderSecrets> = s.relayAuthSecret.apply((relayAuthSecret) => ({
+            ...redactedSecrets(settings),
+            relayAuthSecret,
+        }));
+        const filesOf = (role: HostRole, index: number, sec: pulumi.Output<RenderSecrets> | RenderSecrets): pulumi.Output<HostFile[]> =>
+            role === "controller"
+                ? pulumi.all([topology, sec]).apply(([t, x]) => renderControllerFiles(settings, t, index, x))
+                : pulumi.all([relayTopology, sec]).apply(([t, x]) => renderRelayFiles(settings, t, index, x));
 
         const hosts: HostTarget[] = [
             ...facts.controllers.map((c) => ({ name: c.name, role: "controller" as const, index: c.index, ssh: c.ssh, instance: c.instance })),
@@ -182,17 +194,22 @@ export class HostLayer extends pulumi.ComponentResource {
         const stdinByHost: Record<string, pulumi.Output<string>> = {};
         const digestByHost: Record<string, pulumi.Output<string>> = {};
         const verifyStdinByHost: Record<string, pulumi.Output<string>> = {};
+        const prepareStdinByHost: Record<string, pulumi.Output<string>> = {};
         for (const h of hosts) {
-            const convergeHost = topology.apply(
-                (t): ConvergeHost => ({
-                    role: h.role,
-                    name: h.name,
-                    clusterPeers: h.role === "controller" ? clusterPeers(settings, t.controllers.map((c) => c.privateIp), h.index) : [],
-                }),
-            );
-            const redactedFiles = topology.apply((t) => render(h.role, h.index, t, redacted));
-            const realFiles = pulumi.all([topology, realSecrets]).apply(([t, sec]) => render(h.role, h.index, t, sec));
+            const convergeHost: pulumi.Output<ConvergeHost> =
+                h.role === "controller"
+                    ? topology.apply((t) => ({
+                          role: h.role,
+                          name: h.name,
+                          clusterPeers: clusterPeers(settings, t.controllers.map((c) => c.privateIp), h.index),
+                      }))
+                    : pulumi.output({ role: h.role, name: h.name, clusterPeers: [] });
+            const redactedFiles = filesOf(h.role, h.index, redacted);
+            const realFiles = filesOf(h.role, h.index, h.role === "controller" ? realSecrets : relaySecrets);
             redactedByHost[h.name] = redactedFiles;
+            prepareStdinByHost[h.name] = version.apply((v) =>
+                renderPayloadScript(preparePayload(settings, { role: h.role, name: h.name, clusterPeers: [] }, v, lb, scripts)),
+            );
             stdinByHost[h.name] = pulumi.secret(
                 pulumi
                     .all([convergeHost, version, realFiles])
@@ -233,11 +250,17 @@ export class HostLayer extends pulumi.ComponentResource {
         const commands: Record<string, command.remote.Command> = {};
         for (const node of this.graph) {
             const host = byName.get(node.host) as HostTarget;
-            const spec = commandSpec(node.kind, {
-                stdin: node.kind === "verify" ? verifyStdinByHost[host.name] : node.kind === "db-bootstrap" ? bootstrapStdin : stdinByHost[host.name],
-                digest: node.kind === "verify" ? tierDigest : node.kind === "db-bootstrap" ? bootstrapDigest : digestByHost[host.name],
-                waitScript: scripts["wait-host.sh"],
-            });
+            const prepareStdin = prepareStdinByHost[host.name];
+            const payloads: Record<CommandKind, { stdin: pulumi.Output<string>; digest: pulumi.Output<string> }> = {
+                // Not secret and prints nothing secret: the wait script itself is the stdin, its output stays visible.
+                wait: { stdin: pulumi.output(scripts["wait-host.sh"]), digest: pulumi.output("") },
+                prepare: { stdin: prepareStdin, digest: prepareStdin.apply(sha256Hex) },
+                "db-bootstrap": { stdin: bootstrapStdin, digest: bootstrapDigest },
+                install: { stdin: stdinByHost[host.name], digest: digestByHost[host.name] },
+                converge: { stdin: stdinByHost[host.name], digest: digestByHost[host.name] },
+                verify: { stdin: verifyStdinByHost[host.name], digest: tierDigest },
+            };
+            const spec = commandSpec(node.kind, payloads[node.kind]);
             const extraDependencies = node.kind === "db-bootstrap" ? facts.database.dependsOn : [];
             commands[node.key] = new command.remote.Command(
                 `${name}-${node.key}`,
@@ -255,6 +278,7 @@ export class HostLayer extends pulumi.ComponentResource {
                     deletedWith: host.instance,
                     customTimeouts: COMMAND_TIMEOUTS[node.kind],
                     additionalSecretOutputs: spec.secretOutputs ? ["stdout", "stderr"] : [],
+                    ignoreChanges: spec.ignoreChanges,
                 },
             );
         }
@@ -265,17 +289,35 @@ export class HostLayer extends pulumi.ComponentResource {
     }
 }
 
+/** Stands in for a step that has nothing to do: the command still connects, so a dead host still fails it. */
+export const NO_OP = (why: string) => `true # ${why}`;
+
 /** The command-specific arguments; connection, triggers and options are the same for every kind. */
 function commandSpec(
     kind: CommandKind,
-    inputs: { stdin: pulumi.Output<string>; digest: pulumi.Output<string>; waitScript: string },
-): { args: Omit<command.remote.CommandArgs, "connection">; dial: DialSettings; secretOutputs: boolean } {
+    inputs: { stdin: pulumi.Output<string>; digest: pulumi.Output<string> },
+): {
+    args: Omit<command.remote.CommandArgs, "connection">;
+    dial: DialSettings;
+    secretOutputs: boolean;
+    ignoreChanges?: string[];
+} {
     switch (kind) {
         case "wait":
-            // The script is not secret and prints nothing secret: its output stays visible.
             return {
-                args: { create: `bash -s -- ${HOST_WAITS.cloudInitSeconds}`, stdin: inputs.waitScript },
+                args: { create: `bash -s -- ${HOST_WAITS.cloudInitSeconds}`, stdin: inputs.stdin },
                 dial: WAIT_DIAL,
+                secretOutputs: false,
+            };
+        case "prepare":
+            // No secret goes in (versions, package names, the repository); apt's output stays visible.
+            return {
+                args: {
+                    create: inputs.digest.apply((d) => payloadCommand("prepare", d)),
+                    update: inputs.digest.apply((d) => payloadCommand("prepare", d)),
+                    stdin: inputs.stdin,
+                },
+                dial: COMMAND_DIAL,
                 secretOutputs: false,
             };
         case "db-bootstrap":
@@ -284,10 +326,26 @@ function commandSpec(
                 dial: COMMAND_DIAL,
                 secretOutputs: true,
             };
-        case "converge":
+        case "install":
+            // The first install of a host, every host at once. Later payload changes are converge's (rolled one
+            // host at a time): they are ignored here, and any other input change runs the no-op update, never a
+            // second unrolled install.
             return {
                 args: {
                     create: inputs.digest.apply((d) => payloadCommand("create", d)),
+                    update: NO_OP("first install only: changes roll through converge-<host>"),
+                    stdin: inputs.stdin,
+                    logging: "none",
+                },
+                dial: COMMAND_DIAL,
+                secretOutputs: true,
+                ignoreChanges: ["create", "stdin"],
+            };
+        case "converge":
+            // Created right after the install, when there is nothing left to do; every later change is its update.
+            return {
+                args: {
+                    create: NO_OP("install-<host> did the first install"),
                     update: inputs.digest.apply((d) => payloadCommand("update", d)),
                     stdin: inputs.stdin,
                     logging: "none",

@@ -35,7 +35,7 @@ export function drainTimings(lb: LoadBalancerFacts): DrainTimings {
     };
 }
 
-export type CommandKind = "wait" | "db-bootstrap" | "converge" | "verify";
+export type CommandKind = "wait" | "prepare" | "db-bootstrap" | "install" | "converge" | "verify";
 
 export interface CommandNode {
     /** Unique key, also the resource-name suffix: `<kind>-<host>`. */
@@ -52,16 +52,25 @@ export function commandKey(kind: CommandKind, host: string): string {
 }
 
 /**
- * Every remote command and its ordering, in creation order:
+ * Every remote command and its ordering, in creation order. Pulumi's graph is static, so the first install and a
+ * rolling update get their different shapes from two commands per host: `install` acts only when it is created
+ * (first install, or a replaced instance) and does nothing on update; `converge` does nothing when it is created
+ * and rolls every later change (its `update`).
  * - `wait-<host>` for every host (SSH up, cloud-init done), in parallel.
+ * - `prepare-<host>` after its wait, in parallel on every host: package repository and download of the pinned
+ *   packages; touches no service, needs no database and no other host. On a version bump it re-runs on every
+ *   host at once, before the serial chain starts.
  * - `db-bootstrap-<controller 1>` after that host's wait: creates the extra databases before any management
  *   process starts.
- * - `converge-<controller i>` after its wait, the bootstrap and controller i-1's converge: one controller at a
- *   time, so a change rolls through the tier (each drains, restarts, and is healthy again before the next).
- * - `verify-<controller i>` after every controller's converge: waits for the services whose health needs a
- *   cluster quorum, which a first install cannot wait for host by host (see converge.sh, docs/hosts.md).
- * - `converge-<relay j>` after its wait and relay j-1 (relay 1: after every verify), one relay at a time, so
- *   peers always have the other relays while one restarts.
+ * - `install-<host>` after its prepare (controllers: and the bootstrap): the first install, every host at once;
+ *   relays need nothing of the database or the controllers, so they serve as soon as they run.
+ * - `converge-<controller i>` after its install, every prepare, the bootstrap and controller i-1's converge: one
+ *   controller at a time, so a change rolls through the tier (each drains, restarts, and is healthy again before
+ *   the next).
+ * - `verify-<controller i>` after every controller's install and converge: waits for the services whose health
+ *   needs a cluster quorum, which a first install cannot wait for host by host (see converge.sh, docs/hosts.md).
+ * - `converge-<relay j>` after its install and relay j-1 (relay 1: after every verify), one relay at a time, after
+ *   the control plane, so peers always have the other relays while one restarts.
  */
 export function commandGraph(controllers: readonly string[], relays: readonly string[]): CommandNode[] {
     if (controllers.length === 0) throw new Error("host layer: no controllers; controllers.count must be at least 1");
@@ -71,17 +80,22 @@ export function commandGraph(controllers: readonly string[], relays: readonly st
         nodes.push({ key, kind, host, dependsOn });
         return key;
     };
-    for (const host of [...controllers, ...relays]) add("wait", host, []);
+    const hosts = [...controllers, ...relays];
+    for (const host of hosts) add("wait", host, []);
+    const prepares = hosts.map((host) => add("prepare", host, [commandKey("wait", host)]));
     const bootstrap = add("db-bootstrap", controllers[0], [commandKey("wait", controllers[0])]);
+    const installs = controllers.map((host) => add("install", host, [commandKey("prepare", host), bootstrap]));
+    for (const host of relays) add("install", host, [commandKey("prepare", host)]);
     const converges: string[] = [];
     controllers.forEach((host, i) => {
-        const previous = i > 0 ? [converges[i - 1]] : [];
-        converges.push(add("converge", host, [commandKey("wait", host), bootstrap, ...previous]));
+        // The first controller waits for every host's download; the others follow the chain.
+        const before = i === 0 ? prepares : [commandKey("prepare", host), converges[i - 1]];
+        converges.push(add("converge", host, [commandKey("install", host), bootstrap, ...before]));
     });
-    const verifies = controllers.map((host) => add("verify", host, [...converges]));
+    const verifies = controllers.map((host) => add("verify", host, [...installs, ...converges]));
     let previousRelay: string[] = verifies;
     for (const host of relays) {
-        previousRelay = [add("converge", host, [commandKey("wait", host), ...previousRelay])];
+        previousRelay = [add("converge", host, [commandKey("install", host), ...previousRelay])];
     }
     return nodes;
 }
@@ -102,6 +116,8 @@ export const HOST_WAITS = {
 /** Pulumi customTimeouts per command kind: above the scripts' own bounds, so the script's message wins. */
 export const COMMAND_TIMEOUTS: Readonly<Record<CommandKind, { readonly create: string; readonly update: string }>> = {
     wait: { create: "30m", update: "30m" },
+    prepare: { create: "30m", update: "30m" },
+    install: { create: "45m", update: "10m" },
     "db-bootstrap": { create: "15m", update: "15m" },
     converge: { create: "45m", update: "60m" },
     // Up to three services x HOST_WAITS.verifySeconds.

@@ -3,7 +3,9 @@
 # Converges one openZro host to the payload in <payload-dir>: package repository, pinned packages, managed files,
 # directories and services. Idempotent: a second run with the same payload writes nothing and restarts nothing.
 #
-# Usage: converge.sh <payload-dir> [create|update|verify]
+# Usage: converge.sh <payload-dir> [prepare|create|update|verify]
+#   prepare package repository and download of the packages this payload pins; installs nothing, writes no
+#           managed file, touches no service. Runs on every host at once before the serial steps.
 #   create  first install. Services that need a cluster quorum (management on JetStream) are started but not
 #           waited for unless the rest of the cluster already runs: the quorum only exists once a majority of
 #           controllers run them (the host layer's verify commands wait for them after the whole tier converged).
@@ -31,11 +33,11 @@ umask 022
 payload_dir="${1:-}"
 mode="${2:-create}"
 if [ -z "$payload_dir" ] || [ ! -f "$payload_dir/vars.env" ]; then
-    oz_fail "usage: converge.sh <payload-dir> [create|update|verify] (no vars.env in '${payload_dir}')"
+    oz_fail "usage: converge.sh <payload-dir> [prepare|create|update|verify] (no vars.env in '${payload_dir}')"
 fi
 case "$mode" in
-    create | update | verify) ;;
-    *) oz_fail "mode: unknown value (got '$mode'); use create, update or verify" ;;
+    prepare | create | update | verify) ;;
+    *) oz_fail "mode: unknown value (got '$mode'); use prepare, create, update or verify" ;;
 esac
 
 # shellcheck source=/dev/null
@@ -52,6 +54,15 @@ restart_units=() # units whose files or package changed
 changed_files=() # manifest lines whose file differs
 
 note() { summary+=("$*"); }
+
+# One line: what this run changed.
+log_summary() {
+    if [ "${#summary[@]}" -eq 0 ]; then
+        oz_log "$mode: no changes"
+    else
+        oz_log "$mode: $(IFS=';'; printf '%s' "${summary[*]}" | sed 's/;/; /g')"
+    fi
+}
 
 # The check of unit $1 in the "unit=check unit=check" list $2 (prints nothing and fails when absent).
 check_of() {
@@ -297,6 +308,18 @@ wait_services() {
     done
 }
 
+if [ "$mode" = prepare ]; then
+    plan_packages
+    oz_repo_converge
+    [ "$OZ_REPO_CHANGED" = 1 ] && note "package repository configured"
+    if [ "${#install_specs[@]}" -gt 0 ]; then
+        oz_pkg_download "${install_specs[@]}"
+        note "downloaded: ${install_specs[*]}"
+    fi
+    log_summary
+    exit 0
+fi
+
 if [ "$mode" = verify ]; then
     wait_services "$OZ_VERIFY_TIMEOUT_SECONDS"
     oz_log "verify: every service answers"
@@ -324,9 +347,4 @@ fi
 apply_services
 wait_services "$OZ_HEALTH_TIMEOUT_SECONDS"
 undrain
-
-if [ "${#summary[@]}" -eq 0 ]; then
-    oz_log "$mode: no changes"
-else
-    oz_log "$mode: $(IFS=';'; printf '%s' "${summary[*]}" | sed 's/;/; /g')"
-fi
+log_summary

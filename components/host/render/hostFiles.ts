@@ -117,7 +117,8 @@ export function renderControllerFiles(
     return files;
 }
 
-export function renderRelayFiles(settings: Settings, topology: RenderTopology, relayIndex: number, secrets: RenderSecrets): HostFile[] {
+/** A relay's files need the relays only: nothing of the controllers or the database (its install waits for neither). */
+export function renderRelayFiles(settings: Settings, topology: Pick<RenderTopology, "relays">, relayIndex: number, secrets: RenderSecrets): HostFile[] {
     const relay = settings.relays[relayIndex];
     const handed = topology.relays[relayIndex];
     if (!relay || !handed || topology.relays.length !== settings.relays.length) {

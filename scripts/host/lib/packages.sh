@@ -102,10 +102,15 @@ oz_apt_get() {
         "$@" </dev/null
 }
 
-# Installs the given package specs (apt: name=version, dnf: name-version or name). Refreshes the index once.
+# Installs the given package specs (apt: name=version, dnf: name-version or name). First from what the prepare
+# step downloaded, with no network (the serial step stays short and works while the repository is unreachable);
+# otherwise refreshes the index once and downloads.
 oz_pkg_install() {
     case "$OZ_OS_FAMILY" in
         debian)
+            if oz_apt_get install --no-download --allow-change-held-packages --no-install-recommends "$@" >/dev/null 2>&1; then
+                return 0
+            fi
             if [ "${OZ_APT_UPDATED:-0}" != 1 ]; then
                 oz_apt_get update >/dev/null || oz_fail "apt-get update failed; check the repositories in /etc/apt"
                 OZ_APT_UPDATED=1
@@ -114,8 +119,29 @@ oz_pkg_install() {
                 oz_fail "apt-get install $* failed; is version $OZ_VERSION published in $OZ_REPO_URL?"
             ;;
         rhel)
+            dnf -y -q --cacheonly install "$@" </dev/null >/dev/null 2>&1 && return 0
             dnf -y -q install "$@" </dev/null >/dev/null ||
                 oz_fail "dnf install $* failed; is version $OZ_VERSION published in $OZ_REPO_URL?"
+            ;;
+    esac
+}
+
+# Downloads the given package specs into the package cache without installing anything or touching a service
+# (the prepare step): the later install then needs no download. Refreshes the index once.
+oz_pkg_download() {
+    case "$OZ_OS_FAMILY" in
+        debian)
+            if [ "${OZ_APT_UPDATED:-0}" != 1 ]; then
+                oz_apt_get update >/dev/null || oz_fail "apt-get update failed; check the repositories in /etc/apt"
+                OZ_APT_UPDATED=1
+            fi
+            oz_apt_get install --download-only --allow-change-held-packages --no-install-recommends "$@" >/dev/null ||
+                oz_fail "apt-get download of $* failed; is version $OZ_VERSION published in $OZ_REPO_URL?"
+            ;;
+        rhel)
+            # The versionlock of the installed packages would hide the new version from this download.
+            dnf -y -q --disableplugin=versionlock install --downloadonly "$@" </dev/null >/dev/null ||
+                oz_fail "dnf download of $* failed; is version $OZ_VERSION published in $OZ_REPO_URL?"
             ;;
     esac
 }

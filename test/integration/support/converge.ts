@@ -6,7 +6,7 @@ import * as path from "path";
 import { controllerName, relayHostName } from "../../../components/config/naming";
 import { renderPayloadScript } from "../../../components/host/bundle";
 import { loadHostScripts } from "../../../components/host/bundle-scripts";
-import { clusterPeers, convergePayload } from "../../../components/host/converge";
+import { clusterPeers, convergePayload, preparePayload } from "../../../components/host/converge";
 import type { LoadBalancerFacts } from "../../../components/host/facts";
 import type { HostFile } from "../../../components/host/files";
 import type { StackFixture } from "./fixture";
@@ -35,6 +35,12 @@ export function controllerPayload(f: StackFixture, index: number, files: readonl
 export function relayPayload(f: StackFixture, index: number, files: readonly HostFile[], version = f.settings.openzroVersion): string {
     const host = { role: "relay" as const, name: relayHostName(f.settings.relays[index].name), clusterPeers: [] };
     return renderPayloadScript(convergePayload(f.settings, host, version, loadBalancerFacts(f), files, loadHostScripts()));
+}
+
+/** The prepare command's payload for controller `index` (package download only). */
+export function controllerPreparePayload(f: StackFixture, index: number, version = f.settings.openzroVersion): string {
+    const host = { role: "controller" as const, name: controllerName(index), clusterPeers: [] };
+    return renderPayloadScript(preparePayload(f.settings, host, version, loadBalancerFacts(f), loadHostScripts()));
 }
 
 export interface FileState {
