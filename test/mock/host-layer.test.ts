@@ -9,7 +9,7 @@ import { REDACTED } from "../../components/host/files";
 import { HostLayer } from "../../components/host/layer";
 import { DRAIN_FILE } from "../../components/host/ports";
 import { NGINX_GRPC_TLS_CERT_PATH, NGINX_GRPC_TLS_KEY_PATH, NGINX_SITE_PATH } from "../../components/host/render";
-import { RecordedResource, isSecretWrapper, redactSecrets, runComponent, unwrapSecrets, valueOf } from "../support";
+import { RecordedResource, changedInputs, isSecretWrapper, redactSecrets, runComponent, unwrapSecrets, valueOf } from "../support";
 import { awsTestSettings } from "./awsFixtures";
 
 const COMMAND = "command:remote:Command";
@@ -126,12 +126,23 @@ describe("HostLayer under the mock runtime", () => {
         commands = run.ofType(COMMAND);
     });
 
-    it("creates wait, db-bootstrap, converge and verify commands, all children of the HostLayer component", () => {
+    /** Every resource URN `urn` waits for, directly or through others. */
+    const upstream = (urn: string): Set<string> => {
+        const byUrn = new Map(run.resources.map((r) => [r.urn, r]));
+        const seen = new Set<string>();
+        const walk = (u: string) => (byUrn.get(u)?.dependencies ?? []).forEach((d) => !seen.has(d) && (seen.add(d), walk(d)));
+        walk(urn);
+        return seen;
+    };
+
+    it("creates wait, prepare, db-bootstrap, install, converge and verify commands, all children of the HostLayer component", () => {
         const layer = run.one("openzro:host:HostLayer", "openzro");
         expect(commands.map((c) => c.name).sort()).toEqual(
             [
                 ...[...controllers, ...relays].map((h) => `openzro-wait-${h}`),
+                ...[...controllers, ...relays].map((h) => `openzro-prepare-${h}`),
                 "openzro-db-bootstrap-controller-1",
+                ...[...controllers, ...relays].map((h) => `openzro-install-${h}`),
                 ...[...controllers, ...relays].map((h) => `openzro-converge-${h}`),
                 ...controllers.map((h) => `openzro-verify-${h}`),
             ].sort(),
@@ -150,29 +161,65 @@ describe("HostLayer under the mock runtime", () => {
         }
     });
 
-    it("bootstraps the databases on controller 1 after its wait and the database, before every controller's converge", () => {
+    it("bootstraps the databases on controller 1 after its wait and the database, before every controller's install and converge", () => {
         const bootstrap = cmd("db-bootstrap-controller-1");
         expect(bootstrap.dependencies).toEqual(
             expect.arrayContaining([cmd("wait-controller-1").urn, run.one("test:index:Instance", "database").urn]),
         );
-        for (const h of controllers) expect(cmd(`converge-${h}`).dependencies).toContain(bootstrap.urn);
+        for (const h of controllers) {
+            expect(cmd(`install-${h}`).dependencies).toContain(bootstrap.urn);
+            expect(cmd(`converge-${h}`).dependencies).toContain(bootstrap.urn);
+        }
     });
 
-    it("cannot deadlock a first install: verify follows every controller's converge, and no converge waits for a verify", () => {
+    it("installs every host at once: no install waits for another host's install, converge or verify", () => {
+        for (const h of [...controllers, ...relays]) {
+            const others = [...upstream(cmd(`install-${h}`).urn)].filter((u) => /openzro-(install|converge|verify)-/.test(u));
+            expect([h, others]).toEqual([h, []]);
+        }
+    });
+
+    it("prepares and installs a relay with nothing of the database or the controllers, payload included", () => {
+        const database = run.one("test:index:Instance", "database").urn;
+        const controllerInstances = controllers.map((h) => run.one("test:index:Instance", `instance-${h}`).urn);
+        for (const h of relays) {
+            const waitsFor = upstream(cmd(`install-${h}`).urn);
+            expect(waitsFor.has(database)).toBe(false);
+            for (const c of controllerInstances) expect(waitsFor.has(c)).toBe(false);
+            expect(waitsFor.has(cmd("db-bootstrap-controller-1").urn)).toBe(false);
+        }
+    });
+
+    it("downloads on every host before the first serial step", () => {
+        for (const h of [...controllers, ...relays]) expect(cmd("converge-controller-1").dependencies).toContain(cmd(`prepare-${h}`).urn);
+    });
+
+    it("cannot deadlock a first install: verify follows every controller's install and converge, and no converge waits for a verify", () => {
         for (const v of controllers) {
-            for (const h of controllers) expect(cmd(`verify-${v}`).dependencies).toContain(cmd(`converge-${h}`).urn);
+            for (const h of controllers) {
+                expect(cmd(`verify-${v}`).dependencies).toContain(cmd(`install-${h}`).urn);
+                expect(cmd(`verify-${v}`).dependencies).toContain(cmd(`converge-${h}`).urn);
+            }
         }
         for (const h of controllers) {
             expect(cmd(`converge-${h}`).dependencies.some((d) => d.includes("openzro-verify-"))).toBe(false);
         }
     });
 
-    it("runs the create path on first install and the draining update path on changes", async () => {
+    it("runs the create path once in install, and the draining update path on changes in converge", async () => {
         for (const h of [...controllers, ...relays]) {
+            const install = cmd(`install-${h}`);
+            const installInputs = run.inputsOf<{ create: string; update: string; stdin: string }>(install);
+            expect(installInputs.create).toMatch(/^sudo -n bash -s -- create # openzro payload sha256:[0-9a-f]{64}$/);
+            // A later change never re-runs the install: payload changes are hidden, anything else runs a no-op.
+            expect(installInputs.update).toMatch(/^true # /);
+            expect(install.options.ignoreChanges).toEqual(["create", "stdin"]);
             const inputs = run.inputsOf<{ create: string; update: string; stdin: string }>(cmd(`converge-${h}`));
-            expect(inputs.create).toMatch(/^sudo -n bash -s -- create # openzro payload sha256:[0-9a-f]{64}$/);
+            expect(inputs.create).toMatch(/^true # /);
             expect(inputs.update).toMatch(/^sudo -n bash -s -- update # openzro payload sha256:[0-9a-f]{64}$/);
             expect(unpack(inputs.stdin)["scripts/converge.sh"]).toContain('mode="${2:-create}"');
+            // Both carry the same payload: a replaced host's install applies what converge would.
+            expect(installInputs.stdin).toBe(inputs.stdin);
         }
         // The drain timings come from the load balancer facts: 15 s x 2 + 20 s to drain, 15 s x 3 + 5 s to return.
         const v = vars(run.inputsOf<{ stdin: string }>(cmd("converge-controller-2")).stdin);
@@ -209,7 +256,7 @@ describe("HostLayer under the mock runtime", () => {
 
     it("ties every command to its instance: deletedWith, dependency and a trigger on the instance id", () => {
         for (const c of commands) {
-            const host = c.name.replace(/^openzro-(wait|db-bootstrap|converge|verify)-/, "");
+            const host = c.name.replace(/^openzro-(wait|prepare|db-bootstrap|install|converge|verify)-/, "");
             const instance = run.one("test:index:Instance", `instance-${host}`);
             expect(c.options.deletedWith).toBe(instance.urn);
             expect(c.dependencies).toContain(instance.urn);
@@ -218,14 +265,28 @@ describe("HostLayer under the mock runtime", () => {
         }
     });
 
+    it("prepares with a payload that holds no file and no secret: versions, packages and the repository only", () => {
+        for (const h of [...controllers, ...relays]) {
+            const prepare = cmd(`prepare-${h}`);
+            const inputs = run.inputsOf<{ create: string; update: string; stdin: string }>(prepare);
+            expect(inputs.create).toMatch(/^sudo -n bash -s -- prepare # openzro payload sha256:[0-9a-f]{64}$/);
+            expect(inputs.update).toBe(inputs.create);
+            expect(isSecretWrapper(prepare.inputs.stdin)).toBe(false);
+            expect(Object.keys(vars(inputs.stdin)).sort()).toEqual(
+                ["OZ_HOST_NAME", "OZ_KEY_URL", "OZ_OS_FAMILY", "OZ_PINNED_PACKAGES", "OZ_REPO_URL", "OZ_ROLE", "OZ_SYSTEM_PACKAGES", "OZ_VERSION"],
+            );
+            expect(unpack(inputs.stdin)["manifest.tsv"]).toBe("");
+        }
+    });
+
     it("keeps secret-bearing commands out of logs and plain state", () => {
-        for (const c of commands.filter((x) => !x.name.startsWith("openzro-wait-"))) {
+        for (const c of commands.filter((x) => !/^openzro-(wait|prepare)-/.test(x.name))) {
             expect(isSecretWrapper(c.inputs.connection)).toBe(true);
             expect(c.inputs.logging).toBe("none");
             expect(c.inputs.addPreviousOutputInEnv).toBe(false);
             expect(c.options.additionalSecretOutputs).toEqual(expect.arrayContaining(["stdout", "stderr"]));
         }
-        for (const c of commands.filter((x) => /^openzro-(converge|db-bootstrap)-/.test(x.name))) {
+        for (const c of commands.filter((x) => /^openzro-(install|converge|db-bootstrap)-/.test(x.name))) {
             expect(isSecretWrapper(c.inputs.stdin)).toBe(true);
         }
         const bootstrap = unpack(run.inputsOf<{ stdin: string }>(cmd("db-bootstrap-controller-1")).stdin);
@@ -258,7 +319,10 @@ describe("HostLayer under the mock runtime", () => {
         expect(shipped).toContain(DB_PASSWORD);
         const relayFiles = Object.values(unpack(run.inputsOf<{ stdin: string }>(cmd(`converge-${relays[1]}`)).stdin)).join("\n");
         expect(relayFiles).toContain(SECRETS.relayAuthSecret);
-        expect(relayFiles).not.toContain(DB_PASSWORD);
+        // A relay gets the one secret it uses, nothing of the control plane's.
+        for (const other of [DB_PASSWORD, SECRETS.dataStoreEncryptionKey, SECRETS.managementWgPrivateKey, SECRETS.coordinatorPassword]) {
+            expect(relayFiles).not.toContain(other);
+        }
     });
 
     it("exposes every host's files with secrets redacted, keyed by host name", async () => {
@@ -270,7 +334,7 @@ describe("HostLayer under the mock runtime", () => {
         expect(mgmt?.content).toContain(`"Secret": "${REDACTED}"`);
         expect(files[relays[0]].some((f) => f.path === "/etc/default/openzro-relay")).toBe(true);
         // The redacted payload digest on the command line matches what the plan would show, host by host.
-        const digests = new Set([...controllers, ...relays].map((h) => run.inputsOf<{ create: string }>(cmd(`converge-${h}`)).create));
+        const digests = new Set([...controllers, ...relays].map((h) => run.inputsOf<{ update: string }>(cmd(`converge-${h}`)).update));
         expect(digests.size).toBe(controllers.length + relays.length);
     });
 
@@ -285,14 +349,13 @@ describe("HostLayer under the mock runtime", () => {
 describe("HostLayer input changes", () => {
     const converge = (settings: Settings, version?: string) => runComponent(() => build(settings, version), { defaultRegion: "eu-central-1" });
 
-    it("a version bump changes every converge command (the rolling update runs on each host), not the waits", async () => {
+    it("a version bump re-runs every download and every rolled step and verify; waits and installs show no change", async () => {
         const settings = awsTestSettings({ relays: [{ name: "fra", region: "eu-central-1", instanceType: "t3.small" }] });
         const before = await converge(settings);
         const after = await converge(settings, "0.54.0");
         for (const r of before.ofType(COMMAND)) {
-            const other = after.one(COMMAND, r.name);
-            const changed = JSON.stringify(unwrapSecrets(r.inputs)) !== JSON.stringify(unwrapSecrets(other.inputs));
-            expect([r.name, changed]).toEqual([r.name, /openzro-(converge|verify)-/.test(r.name)]);
+            const changed = changedInputs(r, after.one(COMMAND, r.name));
+            expect([r.name, changed.length > 0]).toEqual([r.name, /openzro-(prepare|converge|verify)-/.test(r.name)]);
         }
     });
 

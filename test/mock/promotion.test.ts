@@ -1,6 +1,6 @@
 // Promotion: production deploys the openZro version staging exports, not the one in its own stack file.
 // evaluateStack plays the engine: staging's outputs are what a StackReference to it returns.
-import { planStack, unwrapSecrets } from "../support";
+import { changedInputs, planStack, unwrapSecrets } from "../support";
 import type { PlanResult } from "../support";
 
 const STAGING = "acme/openzro/staging";
@@ -13,11 +13,13 @@ function payloadVars(stdin: string): string {
 }
 
 /** What every host's converge command ships: the package version its payload installs. */
+/** Host → every OZ_VERSION its prepare, install and converge payloads carry. */
 function convergeVersions(plan: PlanResult): Record<string, string[]> {
     const out: Record<string, string[]> = {};
-    for (const r of plan.resources.filter((x) => x.type === "command:remote:Command" && /converge/.test(x.name))) {
+    for (const r of plan.resources.filter((x) => x.type === "command:remote:Command" && /-(prepare|install|converge)-/.test(x.name))) {
+        const host = r.name.replace(/^.*?-(prepare|install|converge)-/, "");
         const stdin = String(unwrapSecrets<Record<string, unknown>>(r.inputs).stdin ?? "");
-        out[r.name] = [...payloadVars(stdin).matchAll(/\bOZ_VERSION='?([0-9A-Za-z.+~:-]+)/g)].map((m) => m[1]);
+        out[host] = [...(out[host] ?? []), ...[...payloadVars(stdin).matchAll(/\bOZ_VERSION='?([0-9A-Za-z.+~:-]+)/g)].map((m) => m[1])];
     }
     return out;
 }
@@ -65,15 +67,17 @@ describe("promotion from staging to production", () => {
         }
     });
 
-    it("a preview shows every converge command changing (its command line carries the payload digest), nothing else", () => {
-        const createOf = (plan: PlanResult) =>
-            Object.fromEntries(
-                plan.resources.filter((r) => r.type === "command:remote:Command").map((r) => [r.name, String(unwrapSecrets<Record<string, unknown>>(r.inputs).create)]),
-            );
-        const before = createOf(own);
-        const after = createOf(promoted);
-        const changed = Object.keys(after).filter((name) => after[name] !== before[name]);
-        expect(changed.filter((n) => !/converge|verify/.test(n))).toEqual([]);
-        expect(changed.filter((n) => /converge/.test(n)).sort()).toEqual(Object.keys(convergeVersions(promoted)).sort());
+    it("a preview shows the download and the rolled step of every host changing, and the verifies, nothing else", () => {
+        const commands = (plan: PlanResult) => plan.resources.filter((r) => r.type === "command:remote:Command");
+        const after = new Map(commands(promoted).map((r) => [r.name, r]));
+        const changed = commands(own).filter((r) => changedInputs(r, after.get(r.name)!).length > 0).map((r) => r.name);
+        const hosts = Object.keys(convergeVersions(promoted));
+        expect(changed.sort()).toEqual(
+            [
+                ...hosts.map((h) => `openzro-prepare-${h}`),
+                ...hosts.map((h) => `openzro-converge-${h}`),
+                ...commands(own).filter((r) => /-verify-/.test(r.name)).map((r) => r.name),
+            ].sort(),
+        );
     });
 });

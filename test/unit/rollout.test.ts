@@ -32,19 +32,30 @@ describe("drainTimings", () => {
 });
 
 describe("commandGraph", () => {
-    const graph = commandGraph(["controller-1", "controller-2", "controller-3"], ["relay-fra", "relay-use"]);
+    const controllers = ["controller-1", "controller-2", "controller-3"];
+    const relays = ["relay-fra", "relay-use"];
+    const hosts = [...controllers, ...relays];
+    const graph = commandGraph(controllers, relays);
     const deps = (key: string) => graph.find((n) => n.key === key)?.dependsOn;
+    /** Every command `key` waits for, directly or through others. */
+    const upstream = (key: string): Set<string> => {
+        const seen = new Set<string>();
+        const walk = (k: string) => (deps(k) ?? []).forEach((d) => !seen.has(d) && (seen.add(d), walk(d)));
+        walk(key);
+        return seen;
+    };
 
     it("lists every command once, each after the commands it depends on", () => {
         const keys = graph.map((n) => n.key);
         expect(new Set(keys).size).toBe(keys.length);
-        expect(keys).toHaveLength(5 /* waits */ + 1 /* bootstrap */ + 3 /* converges */ + 3 /* verifies */ + 2 /* relays */);
+        expect(keys).toHaveLength(5 /* waits */ + 5 /* prepares */ + 1 /* bootstrap */ + 5 /* installs */ + 5 /* converges */ + 3 /* verifies */);
         graph.forEach((node, i) => node.dependsOn.forEach((d) => expect(keys.indexOf(d)).toBeLessThan(i)));
     });
 
-    it("waits for every host with no other dependency", () => {
-        for (const host of ["controller-1", "controller-2", "controller-3", "relay-fra", "relay-use"]) {
+    it("waits for every host, then prepares (repository, download) every host at once, each after its own wait only", () => {
+        for (const host of hosts) {
             expect(deps(`wait-${host}`)).toEqual([]);
+            expect(deps(`prepare-${host}`)).toEqual([`wait-${host}`]);
         }
     });
 
@@ -53,33 +64,44 @@ describe("commandGraph", () => {
         expect(deps("db-bootstrap-controller-1")).toEqual(["wait-controller-1"]);
     });
 
-    it("chains the controllers' converges one after another, each after the database bootstrap", () => {
-        expect(deps("converge-controller-1")).toEqual(["wait-controller-1", "db-bootstrap-controller-1"]);
-        expect(deps("converge-controller-2")).toEqual(["wait-controller-2", "db-bootstrap-controller-1", "converge-controller-1"]);
-        expect(deps("converge-controller-3")).toEqual(["wait-controller-3", "db-bootstrap-controller-1", "converge-controller-2"]);
+    it("installs every controller at once after its download and the database bootstrap", () => {
+        for (const host of controllers) expect(deps(`install-${host}`)).toEqual([`prepare-${host}`, "db-bootstrap-controller-1"]);
     });
 
-    it("verifies every controller only after the whole tier converged (first install cannot deadlock on quorum)", () => {
-        for (const host of ["controller-1", "controller-2", "controller-3"]) {
-            expect(deps(`verify-${host}`)).toEqual(["converge-controller-1", "converge-controller-2", "converge-controller-3"]);
+    it("installs every relay after its own download only: nothing of the database or the controllers", () => {
+        for (const host of relays) {
+            expect([...upstream(`install-${host}`)].sort()).toEqual([`prepare-${host}`, `wait-${host}`]);
         }
-        // No converge waits for a verify: a controller's converge never needs the next controller to be up.
-        for (const n of graph.filter((x) => x.kind === "converge" && x.host.startsWith("controller"))) {
+    });
+
+    it("rolls the controllers one after another, the first only once every host has its download", () => {
+        expect(deps("converge-controller-1")).toEqual(["install-controller-1", "db-bootstrap-controller-1", ...hosts.map((h) => `prepare-${h}`)]);
+        expect(deps("converge-controller-2")).toEqual(["install-controller-2", "db-bootstrap-controller-1", "prepare-controller-2", "converge-controller-1"]);
+        expect(deps("converge-controller-3")).toEqual(["install-controller-3", "db-bootstrap-controller-1", "prepare-controller-3", "converge-controller-2"]);
+    });
+
+    it("verifies every controller only after the whole tier installed and converged (first install cannot deadlock on quorum)", () => {
+        const tier = [...controllers.map((h) => `install-${h}`), ...controllers.map((h) => `converge-${h}`)];
+        for (const host of controllers) expect(deps(`verify-${host}`)).toEqual(tier);
+        // No install or converge of a controller waits for a verify: none needs the next controller to be up.
+        for (const n of graph.filter((x) => (x.kind === "converge" || x.kind === "install") && x.host.startsWith("controller"))) {
             expect(n.dependsOn.some((d) => d.startsWith("verify-"))).toBe(false);
         }
     });
 
     it("rolls the relays one at a time after the verified controller tier", () => {
-        expect(deps("converge-relay-fra")).toEqual(["wait-relay-fra", "verify-controller-1", "verify-controller-2", "verify-controller-3"]);
-        expect(deps("converge-relay-use")).toEqual(["wait-relay-use", "converge-relay-fra"]);
+        expect(deps("converge-relay-fra")).toEqual(["install-relay-fra", "verify-controller-1", "verify-controller-2", "verify-controller-3"]);
+        expect(deps("converge-relay-use")).toEqual(["install-relay-use", "converge-relay-fra"]);
     });
 
     it("works for a single controller without relays", () => {
         expect(commandGraph(["controller-1"], []).map((n) => `${n.key} <- ${n.dependsOn.join(",")}`)).toEqual([
             "wait-controller-1 <- ",
+            "prepare-controller-1 <- wait-controller-1",
             "db-bootstrap-controller-1 <- wait-controller-1",
-            "converge-controller-1 <- wait-controller-1,db-bootstrap-controller-1",
-            "verify-controller-1 <- converge-controller-1",
+            "install-controller-1 <- prepare-controller-1,db-bootstrap-controller-1",
+            "converge-controller-1 <- install-controller-1,db-bootstrap-controller-1,prepare-controller-1",
+            "verify-controller-1 <- install-controller-1,converge-controller-1",
         ]);
     });
 
