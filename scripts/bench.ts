@@ -57,7 +57,7 @@ async function childInstall(stack: string): Promise<void> {
     /* eslint-disable @typescript-eslint/no-require-imports */
     const { evaluateStack } = require("./plan/evaluate") as typeof import("./plan/evaluate");
     const { firstInstallEstimate, rollingUpgradeEstimate } = require("./bench/installModel") as typeof import("./bench/installModel");
-    const { durationRule } = require("./bench/durationModel") as typeof import("./bench/durationModel");
+    const { durationRule, ROLLED_STEP } = require("./bench/durationModel") as typeof import("./bench/durationModel");
     const { drainTimings } = require("../components/host/rollout") as typeof import("../components/host/rollout");
     const naming = require("../components/config/naming") as typeof import("../components/config/naming");
     /* eslint-enable @typescript-eslint/no-require-imports */
@@ -74,8 +74,7 @@ async function childInstall(stack: string): Promise<void> {
         Array.from({ length: settings.controllers.count }, (_, i) => naming.controllerName(i)),
         settings.relays.map((r) => naming.relayHostName(r.name)),
         drainTimings({ proxyCidrs: [], ...settings.loadBalancer }),
-        seconds(/-converge-controller-/),
-        seconds(/-verify-/),
+        { prepareSeconds: seconds(/-prepare-/), serialStepSeconds: ROLLED_STEP.seconds, verifySeconds: seconds(/-verify-/) },
     );
     process.stdout.write(`${JSON.stringify({ stack, install, upgrade } satisfies StackFigures)}\n`);
 }
@@ -102,16 +101,16 @@ function stackFiguresText(f: StackFigures): string {
     const lines = [
         `stack ${f.stack}`,
         `  first install: critical path ${minutes(install.seconds)}; floor ${minutes(install.floorSeconds)} ` +
-            `(database ready at ${minutes(install.databaseReadySeconds)} + DB bootstrap + one controller converge + verify); ratio ×${ratio.toFixed(2)}`,
+            `(database ready at ${minutes(install.databaseReadySeconds)} + DB bootstrap + one controller install + verify); ratio ×${ratio.toFixed(2)}`,
         "  critical path (finish time, step):",
         ...install.path.filter((p) => p.seconds > 0).map((p) => `    ${minutes(p.finish).padStart(9)}  ${p.name} (${p.label}, ${p.seconds} s)`),
     ];
     if (install.defaultedTypes.length > 0) {
         lines.push(`  not in the duration model (counted as 5 s): ${install.defaultedTypes.join(", ")}`);
     }
-    const serialHosts = upgrade.steps.length - 1;
+    const serialHosts = upgrade.steps.length - 2;
     lines.push(
-        `  version bump, ${serialHosts} hosts one at a time: ${minutes(upgrade.seconds)} ` +
+        `  version bump, ${serialHosts} hosts one at a time after one parallel download: ${minutes(upgrade.seconds)} ` +
             `(${upgrade.steps.map((s) => `${s.host} ${s.seconds} s`).join(", ")}); ` +
             `openZro's Ansible, serial at 2–3 min per host: ${minutes(upgrade.ansibleSeconds.low)}–${minutes(upgrade.ansibleSeconds.high)}; ` +
             `ratio to its midpoint ×${(upgrade.seconds / ((upgrade.ansibleSeconds.low + upgrade.ansibleSeconds.high) / 2)).toFixed(2)}`,

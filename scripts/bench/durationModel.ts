@@ -20,7 +20,6 @@ const type = (...types: string[]) => (r: PlannedResource) => types.includes(r.ty
 const command = (pattern: RegExp) => (r: PlannedResource) => r.type === "command:remote:Command" && pattern.test(r.name);
 
 const ISSUE_MODEL = "issue 11's model of AWS create times (RDS Multi-AZ ~18 min, ~2 min per host install, ~90 s to boot)";
-const ANSIBLE = "openZro HA Ansible guide: upgrades ~2–3 minutes per host";
 
 /** First rule that matches wins. */
 export const DURATION_RULES: readonly DurationRule[] = [
@@ -46,7 +45,11 @@ export const DURATION_RULES: readonly DurationRule[] = [
         matches: type("aws:ec2/instance:Instance", "gcp:compute/instance:Instance") },
     { label: "host reachable (boot, cloud-init)", seconds: 90, source: ISSUE_MODEL, matches: command(/-wait-/) },
     { label: "database bootstrap", seconds: 15, source: "three CREATE DATABASE over one connection; assumption", matches: command(/-db-bootstrap-/) },
-    { label: "host converge (repository, download, install, start, health)", seconds: 2 * 60, source: `${ISSUE_MODEL}; ${ANSIBLE}`,
+    { label: "host prepare (repository, index, package download)", seconds: 60, source: `about half of ${ISSUE_MODEL}'s 2 min per host install; assumption`,
+        matches: command(/-prepare-/) },
+    { label: "host first install (install the download, write files, start, health)", seconds: 60, source: `the other half of the 2 min per host install (${ISSUE_MODEL}); assumption`,
+        matches: command(/-install-/) },
+    { label: "host converge, created (nothing to do: one SSH round trip)", seconds: 5, source: "an SSH session through the bastion; assumption",
         matches: command(/-converge-/) },
     { label: "cluster verify (quorum-bound services healthy)", seconds: 30, source: "embedded NATS forms a mesh and elects a leader in seconds (docs/testing.md); assumption",
         matches: command(/-verify-/) },
@@ -60,6 +63,14 @@ export const DURATION_RULES: readonly DurationRule[] = [
         matches: (r) => r.type.startsWith("aws:") },
     { label: "unmodelled type", seconds: 5, source: "no rule yet: the bench lists these types; add a rule", matches: () => true },
 ];
+
+/**
+ * The serial step of a rolling update after prepare: install from the download, restart what changed, wait for
+ * local health (drain and ready waits come on top, from the load balancer). With stand-in packages in the Debian
+ * root this step measures about 9 s (test/integration/converge-prepare.test.ts prints it); real daemons start
+ * slower (management opens its stores and joins its NATS cluster): modelled at 30 s.
+ */
+export const ROLLED_STEP = { seconds: 30, source: "Debian-root measurement (~9 s with stand-in daemons) plus real daemon start-up; assumption" } as const;
 
 export const UNMODELLED_RULE = DURATION_RULES[DURATION_RULES.length - 1];
 

@@ -22,7 +22,7 @@ export interface PathStep {
 export interface FirstInstallEstimate {
     readonly seconds: number;
     readonly path: readonly PathStep[];
-    /** Database ready + DB bootstrap + one serial controller step + verify: what no ordering of host work can beat. */
+    /** Database ready + DB bootstrap + one controller's install + verify: what no ordering of host work can beat. */
     readonly floorSeconds: number;
     readonly databaseReadySeconds: number;
     /** Types no rule names (the duration model's last rule). */
@@ -62,7 +62,7 @@ export function firstInstallEstimate(resources: readonly GraphResource[]): First
     if (databases.length === 0) throw new Error("install model: the plan has no managed database");
     const databaseReadySeconds = Math.max(...databases.map((d) => plan.finish.get(d.urn) as number));
     const floorSeconds =
-        databaseReadySeconds + commandSeconds(resources, /-db-bootstrap-/) + commandSeconds(resources, /-converge-controller-/) + commandSeconds(resources, /-verify-/);
+        databaseReadySeconds + commandSeconds(resources, /-db-bootstrap-/) + commandSeconds(resources, /-install-controller-/) + commandSeconds(resources, /-verify-/);
     const defaultedTypes = [...new Set(resources.filter((r) => durationRule(r) === UNMODELLED_RULE).map((r) => r.type))].sort();
     return { seconds: plan.seconds, path, floorSeconds, databaseReadySeconds, defaultedTypes };
 }
@@ -78,25 +78,26 @@ export interface RollingUpgradeEstimate {
 export const ANSIBLE_SECONDS_PER_HOST = { low: 120, high: 180 } as const;
 
 /**
- * A version bump today: every controller in turn drains, runs its host step, and waits to be healthy in the load
- * balancer again; then verify; then every relay in turn runs its host step (relays have no load balancer).
+ * A version bump: every host downloads the new packages at once (prepare); then every controller in turn drains,
+ * runs its serial step, and waits to be healthy in the load balancer again; then verify; then every relay in turn
+ * runs its serial step (relays have no load balancer). At most one host of each tier is out at any moment.
  */
 export function rollingUpgradeEstimate(
     controllers: readonly string[],
     relays: readonly string[],
     timings: DrainTimings,
-    hostStepSeconds: number,
-    verifySeconds: number,
+    steps: { readonly prepareSeconds: number; readonly serialStepSeconds: number; readonly verifySeconds: number },
 ): RollingUpgradeEstimate {
-    const steps = [
-        ...controllers.map((host) => ({ host, seconds: timings.drainSeconds + hostStepSeconds + timings.readySeconds })),
-        { host: "verify (all controllers)", seconds: verifySeconds },
-        ...relays.map((host) => ({ host, seconds: hostStepSeconds })),
+    const serial = [
+        { host: "prepare (every host at once)", seconds: steps.prepareSeconds },
+        ...controllers.map((host) => ({ host, seconds: timings.drainSeconds + steps.serialStepSeconds + timings.readySeconds })),
+        { host: "verify (all controllers)", seconds: steps.verifySeconds },
+        ...relays.map((host) => ({ host, seconds: steps.serialStepSeconds })),
     ];
     const hosts = controllers.length + relays.length;
     return {
-        seconds: steps.reduce((sum, s) => sum + s.seconds, 0),
-        steps,
+        seconds: serial.reduce((sum, s) => sum + s.seconds, 0),
+        steps: serial,
         ansibleSeconds: { low: hosts * ANSIBLE_SECONDS_PER_HOST.low, high: hosts * ANSIBLE_SECONDS_PER_HOST.high },
     };
 }

@@ -44,43 +44,60 @@ const res = (urn: string, type: string, dependencies: string[] = [], inputs: Rec
 });
 
 describe("duration model", () => {
-    it("tells a Multi-AZ database from a single-AZ one and a host converge from a verify", () => {
+    it("tells a Multi-AZ database from a single-AZ one and each command kind from the others", () => {
         expect(durationRule(res("db", "aws:rds/instance:Instance", [], { multiAz: true })).seconds).toBe(18 * 60);
         expect(durationRule(res("db", "aws:rds/instance:Instance", [], { multiAz: false })).seconds).toBe(10 * 60);
-        expect(durationRule(res("openzro-converge-controller-1", "command:remote:Command")).seconds).toBe(120);
-        expect(durationRule(res("openzro-verify-controller-1", "command:remote:Command")).seconds).toBe(30);
+        const kinds = ["wait", "prepare", "db-bootstrap", "install", "converge", "verify"];
+        const labels = kinds.map((k) => durationRule(res(`openzro-${k}-controller-1`, "command:remote:Command")).label);
+        expect(new Set(labels).size).toBe(kinds.length);
+        // A created converge has nothing left to do: far shorter than the install it follows.
+        expect(durationRule(res("openzro-converge-relay-a", "command:remote:Command")).seconds).toBeLessThan(
+            durationRule(res("openzro-install-relay-a", "command:remote:Command")).seconds,
+        );
     });
 
     it("refuses a remote command of a kind it does not know, instead of counting it as a quick API call", () => {
-        expect(() => durationRule(res("openzro-prepare-controller-1", "command:remote:Command"))).toThrow(/no rule for command:remote:Command openzro-prepare-controller-1/);
+        expect(() => durationRule(res("openzro-frobnicate-controller-1", "command:remote:Command"))).toThrow(/no rule for command:remote:Command openzro-frobnicate-controller-1/);
     });
 });
 
 describe("first install estimate", () => {
-    // vpc 5 → db 1080 (Multi-AZ) → bootstrap 15 → converge c1 120 → converge c2 120 → verify 30 → relay converge 120.
-    // The relay's instance (30) and wait (90) run in parallel long before. Path: 5+1080+15+120+120+30+120 = 1490 s.
-    // Floor: database ready (5+1080) + bootstrap 15 + one controller converge 120 + verify 30 = 1250 s.
+    // Seconds from the model: vpc 5, Multi-AZ db 1080, instances 30, wait 90, prepare 60, bootstrap 15, install 60,
+    // converge (created) 5, verify 30. The hosts are up and prepared at 5+30+90+60 = 185 s, long before the database
+    // (1085 s). Path: provider 0, vpc 5, db 1080, bootstrap 15, install c1 60, converge c1 5, converge c2 5, verify 30,
+    // converge relay 5 = 1205 s. Floor: database ready 1085 + bootstrap 15 + one install 60 + verify 30 = 1190 s.
     const provider = "urn:provider";
+    const command = (name: string, deps: string[]) => res(name, "command:remote:Command", deps);
     const resources = [
         res(provider, "pulumi:providers:aws"),
         res("vpc", "aws:ec2/vpc:Vpc", [], {}, `${provider}::id`),
         res("db", "aws:rds/instance:Instance", ["vpc"], { multiAz: true }),
-        res("relay", "aws:ec2/instance:Instance", ["vpc"]),
-        res("openzro-wait-relay-a", "command:remote:Command", ["relay"]),
-        res("openzro-db-bootstrap-controller-1", "command:remote:Command", ["db"]),
-        res("openzro-converge-controller-1", "command:remote:Command", ["openzro-db-bootstrap-controller-1"]),
-        res("openzro-converge-controller-2", "command:remote:Command", ["openzro-converge-controller-1"]),
-        res("openzro-verify-controller-1", "command:remote:Command", ["openzro-converge-controller-2"]),
-        res("openzro-converge-relay-a", "command:remote:Command", ["openzro-verify-controller-1", "openzro-wait-relay-a"]),
+        res("c1", "aws:ec2/instance:Instance", ["vpc"]),
+        res("c2", "aws:ec2/instance:Instance", ["vpc"]),
+        res("r1", "aws:ec2/instance:Instance", ["vpc"]),
+        command("openzro-wait-controller-1", ["c1"]),
+        command("openzro-wait-controller-2", ["c2"]),
+        command("openzro-wait-relay-a", ["r1"]),
+        command("openzro-prepare-controller-1", ["openzro-wait-controller-1"]),
+        command("openzro-prepare-controller-2", ["openzro-wait-controller-2"]),
+        command("openzro-prepare-relay-a", ["openzro-wait-relay-a"]),
+        command("openzro-db-bootstrap-controller-1", ["openzro-wait-controller-1", "db"]),
+        command("openzro-install-controller-1", ["openzro-prepare-controller-1", "openzro-db-bootstrap-controller-1"]),
+        command("openzro-install-controller-2", ["openzro-prepare-controller-2", "openzro-db-bootstrap-controller-1"]),
+        command("openzro-install-relay-a", ["openzro-prepare-relay-a"]),
+        command("openzro-converge-controller-1", ["openzro-install-controller-1", "openzro-prepare-controller-2", "openzro-prepare-relay-a"]),
+        command("openzro-converge-controller-2", ["openzro-install-controller-2", "openzro-converge-controller-1"]),
+        command("openzro-verify-controller-1", ["openzro-install-controller-1", "openzro-install-controller-2", "openzro-converge-controller-2"]),
+        command("openzro-converge-relay-a", ["openzro-install-relay-a", "openzro-verify-controller-1"]),
     ];
 
     it("follows the graph to the last relay and compares it with the floor", () => {
         const estimate = firstInstallEstimate(resources);
-        expect(estimate.seconds).toBe(1490);
+        expect(estimate.seconds).toBe(1205);
         expect(estimate.databaseReadySeconds).toBe(1085);
-        expect(estimate.floorSeconds).toBe(1250);
+        expect(estimate.floorSeconds).toBe(1190);
         expect(estimate.path.map((p) => p.name)).toEqual([
-            provider, "vpc", "db", "openzro-db-bootstrap-controller-1", "openzro-converge-controller-1",
+            provider, "vpc", "db", "openzro-db-bootstrap-controller-1", "openzro-install-controller-1", "openzro-converge-controller-1",
             "openzro-converge-controller-2", "openzro-verify-controller-1", "openzro-converge-relay-a",
         ]);
         expect(estimate.defaultedTypes).toEqual([]);
@@ -93,11 +110,15 @@ describe("first install estimate", () => {
 });
 
 describe("version bump estimate", () => {
-    it("adds drain, host step and ready wait per controller, verify, then the relays' host steps", () => {
-        // 3 × (20 + 120 + 25) + 30 + 3 × 120 = 885 s; Ansible: 6 hosts × 2–3 min = 720–1080 s.
-        const estimate = rollingUpgradeEstimate(["c1", "c2", "c3"], ["r1", "r2", "r3"], { drainSeconds: 20, readySeconds: 25 }, 120, 30);
-        expect(estimate.seconds).toBe(885);
+    it("adds one parallel download, then drain, serial step and ready wait per controller, verify, then the relays' serial steps", () => {
+        // 60 + 3 × (20 + 30 + 25) + 30 + 3 × 30 = 405 s; Ansible: 6 hosts × 2–3 min = 720–1080 s.
+        const estimate = rollingUpgradeEstimate(["c1", "c2", "c3"], ["r1", "r2", "r3"], { drainSeconds: 20, readySeconds: 25 }, {
+            prepareSeconds: 60,
+            serialStepSeconds: 30,
+            verifySeconds: 30,
+        });
+        expect(estimate.seconds).toBe(405);
         expect(estimate.ansibleSeconds).toEqual({ low: 720, high: 1080 });
-        expect(estimate.steps.map((s) => s.host)).toEqual(["c1", "c2", "c3", "verify (all controllers)", "r1", "r2", "r3"]);
+        expect(estimate.steps.map((s) => s.host)).toEqual(["prepare (every host at once)", "c1", "c2", "c3", "verify (all controllers)", "r1", "r2", "r3"]);
     });
 });
