@@ -17,5 +17,6 @@ module.exports = {
       testMatch: ["<rootDir>/test/integration/**/*.test.ts"],
     },
   ],
-  testTimeout: 60000,
+  // Whole-program evaluations take 8-20 s each on an idle 2-core machine and several times that on a busy one.
+  testTimeout: 180000,
 };
