@@ -21,14 +21,22 @@ export const RELAXED_IN_STAGING: readonly string[] = [
 /** The stacks that promote to production (docs/promotion.md): AWS's `staging` and GCP's `gcp-staging`. */
 export const STAGING_STACKS: readonly string[] = ["staging", "gcp-staging"];
 
-export type PolicyPackConfig = Record<string, { enforcementLevel: EnforcementLevel }>;
+export type PolicyPackConfig = Record<string, { enforcementLevel: EnforcementLevel; [setting: string]: unknown }>;
+
+/**
+ * Policy settings the stacks share: the relay host's public ports (defaults of relayTls/relayPort, and coturn's
+ * STUN port). A stack that sets another relayPort edits its file's relayPort to match.
+ */
+export const POLICY_SETTINGS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+    "sg-relay-only-relay-port-public": { relayPort: 443, stunPort: 3478 },
+};
 
 /** The --policy-pack-config content for a stack; stacks other than the staging ones get production's strictness. */
 export function policyConfigFor(stack: string): PolicyPackConfig {
     const config: PolicyPackConfig = {};
     for (const p of policies) {
         const relaxed = STAGING_STACKS.includes(stack) && RELAXED_IN_STAGING.includes(p.name);
-        config[p.name] = { enforcementLevel: relaxed ? "advisory" : "mandatory" };
+        config[p.name] = { enforcementLevel: relaxed ? "advisory" : "mandatory", ...POLICY_SETTINGS[p.name] };
     }
     return config;
 }

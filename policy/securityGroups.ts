@@ -148,33 +148,48 @@ export const sgClusterPortOnlyBetweenControllers: StackValidationPolicy = {
     },
 };
 
+/** coturn's STUN port on every relay host (components/host/ports.ts STUN_PORT); the pack's default. */
+export const RELAY_STUN_PORT = 3478;
+
 export const sgRelayOnlyRelayPortPublic: StackValidationPolicy = {
     name: "sg-relay-only-relay-port-public",
-    description: "From the internet a relay exposes one port (its relay port, tcp and/or udp) and nothing else.",
+    description:
+        "From the internet a relay exposes its relay port (tcp, and udp for QUIC) and STUN on udp/3478, and nothing else.",
     enforcementLevel: "mandatory",
-    configSchema: { properties: { relayPort: { type: "integer", minimum: 1, maximum: 65535 } } },
+    configSchema: {
+        properties: {
+            relayPort: { type: "integer", minimum: 1, maximum: 65535 },
+            stunPort: { type: "integer", minimum: 1, maximum: 65535, default: RELAY_STUN_PORT },
+        },
+    },
     validateStack: (args, reportViolation) => {
-        const expected = args.getConfig<{ relayPort?: number }>().relayPort;
+        const config = args.getConfig<{ relayPort?: number; stunPort?: number }>();
+        const expected = config.relayPort;
+        const stunPort = config.stunPort ?? RELAY_STUN_PORT;
         const stack = new StackIndex(args.resources);
         const relayGroups = groupsOf(stack, hostsWithRole(args.resources, "relay"));
-        const publicPorts = new Map<number, StackResource>();
+        const relayPorts = new Map<number, StackResource>();
         for (const { rule, declaredBy, group } of rulesWithGroups(stack)) {
             if (!group || !relayGroups.has(group) || !rule.cidrs.some(isInternetCidr)) {
                 continue;
             }
             const single = (rule.protocol === "tcp" || rule.protocol === "udp") && rule.fromPort === rule.toPort;
             if (!single) {
-                reportViolation(`${declaredBy.name}: relay group ${group.name} opens ${describeRule(rule)} to the internet; expose only the relay port.`, declaredBy.urn);
+                reportViolation(`${declaredBy.name}: relay group ${group.name} opens ${describeRule(rule)} to the internet; expose only the relay port and udp/${stunPort} (STUN).`, declaredBy.urn);
+                continue;
+            }
+            // STUN is UDP only: nothing listens on tcp/<stunPort>.
+            if (rule.protocol === "udp" && rule.fromPort === stunPort) {
                 continue;
             }
             if (expected !== undefined && rule.fromPort !== expected) {
-                reportViolation(`${declaredBy.name}: relay group ${group.name} opens ${describeRule(rule)}; the relay port is ${expected}.`, declaredBy.urn);
+                reportViolation(`${declaredBy.name}: relay group ${group.name} opens ${describeRule(rule)}; the relay port is ${expected} and STUN is udp/${stunPort}.`, declaredBy.urn);
             }
-            publicPorts.set(rule.fromPort, declaredBy);
+            relayPorts.set(rule.fromPort, declaredBy);
         }
-        if (publicPorts.size > 1) {
-            const [, first] = [...publicPorts.entries()][1];
-            reportViolation(`relays expose ports ${[...publicPorts.keys()].join(", ")} to the internet; only the relay port may be public.`, first.urn);
+        if (relayPorts.size > 1) {
+            const [, first] = [...relayPorts.entries()][1];
+            reportViolation(`relays expose ports ${[...relayPorts.keys()].join(", ")} to the internet; only the relay port (and udp/${stunPort} for STUN) may be public.`, first.urn);
         }
     },
 };

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import { RelaySettings } from "../config/types";
 import { relayDnsName, relayHostName, relayHostname } from "../config/naming";
 import { hostInstanceArgs, hostInstanceOptions } from "./instance";
+import { RelayAcmeRole } from "./relayAcmeRole";
 import { resourceTags } from "./tags";
 
 export interface RelayHostArgs {
@@ -20,6 +21,8 @@ export interface RelayHostArgs {
     /** The region VPC's internet gateway: AWS refuses to associate an Elastic IP before it is attached. */
     readonly internetGateway: pulumi.Resource;
     readonly zoneId: pulumi.Input<string>;
+    /** relayTls route53: the relay writes its own ACME challenge record through an instance role. */
+    readonly route53Acme?: boolean;
     /** The relay's region. */
     readonly provider: aws.Provider;
     /** The primary provider: Route53 is global and the zone is managed from the primary region. */
@@ -39,6 +42,11 @@ export class RelayHost extends pulumi.ComponentResource {
         const tags = resourceTags("relays", stack, stem);
         const childOpts = { parent: this, provider: args.provider };
 
+        const dnsName = relayDnsName(args.relay.name, args.domain);
+        // IAM is global; the primary provider manages it like the DNS zone.
+        const acme = args.route53Acme
+            ? new RelayAcmeRole(`${name}-acme`, { zoneId: args.zoneId, dnsName, tags }, { parent: this, provider: args.dnsProvider })
+            : undefined;
         const hostArgs = {
             instanceType: args.relay.instanceType,
             ami: args.ami,
@@ -49,12 +57,13 @@ export class RelayHost extends pulumi.ComponentResource {
             hostname: relayHostname(args.relay.name),
             rootVolumeGb: args.rootVolumeGb,
             tags,
+            ...(acme ? { iamInstanceProfile: acme.instanceProfileName } : {}),
         };
         this.instance = new aws.ec2.Instance(`${name}-host`, hostInstanceArgs(hostArgs), hostInstanceOptions(hostArgs, childOpts));
         const eip = new aws.ec2.Eip(`${name}-ip`, { domain: "vpc", instance: this.instance.id, tags }, { ...childOpts, dependsOn: [args.internetGateway] });
         this.publicIp = eip.publicIp;
 
-        this.dnsName = relayDnsName(args.relay.name, args.domain);
+        this.dnsName = dnsName;
         new aws.route53.Record(
             `${name}-dns`,
             { zoneId: args.zoneId, name: this.dnsName, type: "A", ttl: 300, records: [this.publicIp] },

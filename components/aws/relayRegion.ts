@@ -91,6 +91,7 @@ export class RelayRegion extends pulumi.ComponentResource {
                     keyName: args.keyName,
                     internetGateway: igw,
                     zoneId: args.zoneId,
+                    route53Acme: settings.relay.tls === "route53",
                     provider: args.provider,
                     dnsProvider: args.dnsProvider,
                 },

@@ -13,7 +13,7 @@ export const DEFAULTS = {
     azCount: 3,
     natGateways: "perAz",
     relayVpcCidr: "10.64.0.0/12",
-    relayPort: 33080,
+    relayTls: "letsencrypt",
     relayCredentialsTtl: "24h",
     bastionInstanceType: "t3.micro",
     sshUser: "ubuntu",
@@ -44,7 +44,6 @@ export const DEFAULTS = {
     disableDefaultPolicy: false,
     flowStore: true,
     flowRetention: "720h",
-    stuns: [] as readonly { proto: string; uri: string }[],
     osFamily: "debian",
 } as const;
 
@@ -90,7 +89,11 @@ export const CONFIG_KEYS = {
     relayInstanceType: spec("string", "derived"),
     relayRootVolumeGb: spec("integer", "derived"),
     relayAmiId: spec("string", "optional"),
-    relayPort: spec("integer", "static"),
+    relayPort: spec("integer", "derived"),
+    relayTls: spec("string", "static"),
+    relayAcmeEmail: spec("string", "optional"),
+    relayTlsCertFile: spec("string", "optional"),
+    relayTlsKeyFile: spec("string", "optional"),
     relayCredentialsTtl: spec("string", "static"),
     bastionInstanceType: spec("string", "static"),
     sshUser: spec("string", "static"),
@@ -133,7 +136,7 @@ export const CONFIG_KEYS = {
     disableDefaultPolicy: spec("boolean", "static"),
     flowStore: spec("boolean", "static"),
     flowRetention: spec("string", "static"),
-    stuns: spec("object", "static"),
+    stuns: spec("object", "derived"),
     osFamily: spec("string", "static"),
     promoteFromStack: spec("string", "optional"),
 } as const satisfies Record<string, KeySpec>;

@@ -14,6 +14,17 @@ export type NatGatewayMode = "perAz" | "single";
 export type HostProto = "udp" | "dtls" | "tcp" | "http" | "https";
 export type LogLevel = "panic" | "fatal" | "error" | "warn" | "info" | "debug" | "trace";
 
+/**
+ * Where a relay's TLS certificate comes from (openZro relay/cmd/root.go handleTLSConfig):
+ * - letsencrypt: Let's Encrypt by TLS-ALPN-01 on public TCP 443, obtained on the first TLS handshake for the
+ *   relay's name and renewed in process (golang.org/x/crypto/acme/autocert);
+ * - route53: Let's Encrypt by Route 53 DNS-01, obtained before the relay listens and renewed in process
+ *   (certmagic); AWS only, needs an instance role that may write the challenge record;
+ * - files: a certificate and key already on the host, loaded once at start (a renewal needs a restart);
+ * - none: no TLS: rel://, WebSocket over TCP only, no QUIC (labs).
+ */
+export type RelayTlsMode = "letsencrypt" | "route53" | "files" | "none";
+
 export interface StunServer {
     readonly proto: HostProto;
     /** e.g. "stun:stun.example.com:3478" */
@@ -64,8 +75,14 @@ export interface Settings {
     };
 
     readonly relay: {
-        /** UDP+TCP port every relay listens on and advertises. */
+        /** Port every relay listens on and advertises: TCP (WebSocket), and UDP (QUIC) when tls is not none. */
         readonly port: number;
+        readonly tls: RelayTlsMode;
+        /** ACME account contact (OZ_LETSENCRYPT_EMAIL); route53 mode only (the autocert path ignores it). */
+        readonly acmeEmail?: string;
+        /** files mode: certificate chain and key on the relay host (OZ_TLS_CERT_FILE / OZ_TLS_KEY_FILE). */
+        readonly certFile?: string;
+        readonly keyFile?: string;
         readonly rootVolumeGb: number;
         readonly amiId?: string;
         /** Relay.CredentialsTTL in management.json (Go duration). */
@@ -156,6 +173,7 @@ export interface Settings {
         readonly flowRetention: string;
     };
 
+    /** Stuns in management.json: by default one stun:relay-<name>.<domain>:3478 per relay (coturn on every relay). */
     readonly stuns: readonly StunServer[];
 
     readonly hosts: {

@@ -13,7 +13,9 @@ import { readLoadBalancer } from "./rules/load-balancer";
 import { readManagement, readStuns } from "./rules/management";
 import { readNetwork } from "./rules/network";
 import { readRelays } from "./rules/relays";
-import type { Settings } from "./types";
+import type { RelaySettings, Settings, StunServer } from "./types";
+import { relayStunUri } from "./naming";
+import { STUN_PORT } from "../host/ports";
 
 /** Throws ConfigError (one line: `<key>: <problem> (got <value>); <fix>`) on the first bad value. */
 export function validateSettings(raw: RawConfig): Settings {
@@ -45,6 +47,11 @@ export function validateSettings(raw: RawConfig): Settings {
         dex,
         cluster,
         management: readManagement(r, core.domain),
-        stuns: readStuns(r),
+        stuns: readStuns(r, relayStunServers(relays, core.domain)),
     };
+}
+
+/** The default Stuns: the STUN server every relay host runs (coturn, UDP), in relay order. */
+export function relayStunServers(relays: readonly RelaySettings[], domain: string): StunServer[] {
+    return relays.map((relay) => ({ proto: "udp", uri: relayStunUri(relay.name, domain, STUN_PORT) }));
 }

@@ -13,7 +13,10 @@ import {
     REDIS_PORT,
     RELAY_METRICS_PORT,
     SIGNAL_PORT,
+    STUN_PORT,
 } from "./ports";
+import { relayDnsName, relayHostName } from "../config/naming";
+import { autocertCachePath, relayHasTls } from "./relayTls";
 import { DASHBOARD_ENV_PATH, DASHBOARD_ROOT, MANAGEMENT_JETSTREAM_DIR, NATS_JETSTREAM_DIR } from "./render/paths";
 import { Payload, PayloadFile } from "./bundle";
 import { scriptsFor } from "./bundle-scripts";
@@ -58,26 +61,64 @@ export function quorumBoundServices(settings: Settings): ServiceName[] {
 export interface HostService {
     readonly service: ServiceName;
     readonly unit: string;
-    /** Readiness check (converge.sh health.sh kinds): http:, http-drain:, http-any:, tcp:. */
-    readonly check: string;
+    /** Readiness checks, all must pass (health.sh kinds): http:, http-drain:, http-any:, tcp:, tls:, tls-issued:, stun:. */
+    readonly checks: readonly string[];
     /** Check used instead while a quorum-bound service cannot be ready yet; undefined: none. */
     readonly liveness?: string;
     readonly quorumBound: boolean;
 }
 
-/** The services of a host in start order: coordinator first, then management, signal, nginx. */
-export function hostServices(settings: Settings, role: HostRole): HostService[] {
+/**
+ * The relay is ready when its listener is, not when /metrics answers: metrics start before TLS set-up and the
+ * relay listener (relay/cmd/root.go) and stay up when a listener fails (audit F4). With TLS the port must complete
+ * a handshake for the relay's name, verified against the system's trust store. Let's Encrypt by autocert issues
+ * the certificate on the first handshake for the name and retries a failed issuance on the next handshake with
+ * no back-off, so a check looping on handshakes before the first issuance would burn Let's Encrypt's
+ * failed-validation limit: tls-issued handshakes only once the certificate is cached, and until then needs the
+ * port to accept connections. route53 obtains the certificate before listening and files load it at start, so
+ * their port never opens without one.
+ */
+export function relayListenerCheck(settings: Settings, relayName: string): string {
+    const port = settings.relay.port;
+    const name = relayDnsName(relayName, settings.domain);
+    switch (settings.relay.tls) {
+        case "none":
+            return `tcp:127.0.0.1:${port}`;
+        case "letsencrypt":
+            return `tls-issued:127.0.0.1:${port}:${name}:${autocertCachePath(name)}`;
+        case "route53":
+        case "files":
+            return `tls:127.0.0.1:${port}:${name}`;
+    }
+}
+
+/** The relay of a relay host's ConvergeHost.name (relayHostName). */
+function relayOfHost(settings: Settings, hostName: string | undefined): string {
+    const relay = settings.relays.find((r) => relayHostName(r.name) === hostName);
+    if (!relay) {
+        throw new Error(`relay host ${JSON.stringify(hostName)}: no such relay in the settings; use relayHostName(<relay name>)`);
+    }
+    return relay.name;
+}
+
+/** The services of a host in start order: coordinator first, then management, signal, nginx; coturn, relay. */
+export function hostServices(settings: Settings, role: HostRole, hostName?: string): HostService[] {
     const os = settings.hosts.osFamily;
     const quorum = new Set(quorumBoundServices(settings));
-    const svc = (service: ServiceName, check: string, liveness?: string): HostService => ({
+    const svc = (service: ServiceName, check: string | readonly string[], liveness?: string): HostService => ({
         service,
         unit: systemdUnit(os, service),
-        check,
+        checks: typeof check === "string" ? [check] : check,
         liveness,
         quorumBound: quorum.has(service),
     });
     if (role === "relay") {
-        return [svc("openzro-relay", `http:http://127.0.0.1:${RELAY_METRICS_PORT}/metrics`)];
+        const relayName = relayOfHost(settings, hostName);
+        return [
+            // A STUN binding request answered with a mapped address, not just a bound socket.
+            svc("coturn", `stun:127.0.0.1:${STUN_PORT}`),
+            svc("openzro-relay", [`http:http://127.0.0.1:${RELAY_METRICS_PORT}/metrics`, relayListenerCheck(settings, relayName)]),
+        ];
     }
     const services: HostService[] = [];
     if (settings.cluster.coordinator === "nats") services.push(svc("nats-server", `tcp:127.0.0.1:${NATS_CLIENT_PORT}`));
@@ -104,7 +145,9 @@ export interface HostPackages {
 export function hostPackages(settings: Settings, role: HostRole): HostPackages {
     const os = settings.hosts.osFamily;
     if (role === "relay") {
-        return { pinned: ["openzro-relay"], system: [], units: { "openzro-relay": "openzro-relay" } };
+        // coturn: the STUN server (stun-only). openssl: the relay's TLS health check.
+        const system = ["coturn", ...(relayHasTls(settings.relay.tls) ? ["openssl"] : [])];
+        return { pinned: ["openzro-relay"], system, units: { "openzro-relay": "openzro-relay", coturn: "coturn" } };
     }
     const system = [systemPackage(os, "nginx")];
     const units: Record<string, string> = {
@@ -187,7 +230,7 @@ export function convergeVars(
         throw new Error(`openzro:version: not a package version (got ${JSON.stringify(version)}); use a published version such as 0.53.1`);
     }
     const os = settings.hosts.osFamily;
-    const services = hostServices(settings, host.role);
+    const services = hostServices(settings, host.role, host.name);
     const packages = hostPackages(settings, host.role);
     const timings = drainTimings(lb);
     const controller = host.role === "controller";
@@ -207,7 +250,8 @@ export function convergeVars(
         OZ_NGINX_DEFAULT_SITE: controller && os === "debian" ? "/etc/nginx/sites-enabled/default" : "",
         OZ_DIRECTORIES: list(hostDirectories(settings, host.role).map((d) => `${d.path}:${d.owner}:${d.group}:${d.mode}`)),
         OZ_SERVICES: list(services.map((s) => s.unit)),
-        OZ_HEALTH_CHECKS: entries(services.map((s) => [s.unit, s.check] as const)),
+        // A unit with several checks appears once per check; converge.sh waits for each in order.
+        OZ_HEALTH_CHECKS: entries(services.flatMap((s) => s.checks.map((check) => [s.unit, check] as const))),
         OZ_QUORUM_UNITS: list(services.filter((s) => s.quorumBound).map((s) => s.unit)),
         OZ_LIVENESS_CHECKS: entries(services.filter((s) => s.quorumBound && s.liveness).map((s) => [s.unit, s.liveness as string] as const)),
         OZ_CLUSTER_PEERS: list(host.clusterPeers),

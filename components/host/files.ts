@@ -9,7 +9,8 @@ export type ServiceName =
     | "openzro-relay"
     | "nginx"
     | "nats-server"
-    | "redis-server";
+    | "redis-server"
+    | "coturn";
 
 export interface HostFile {
     /** Absolute path on the host. */

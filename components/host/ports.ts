@@ -5,6 +5,10 @@ export const MANAGEMENT_METRICS_PORT = 9091;
 export const SIGNAL_PORT = 10000;
 export const SIGNAL_METRICS_PORT = 9092;
 export const RELAY_METRICS_PORT = 9090; // relays run alone on their host
+/** coturn in stun-only mode on every relay host, UDP only (peers' ICE agents use UDP, audit §1.4). */
+export const STUN_PORT = 3478;
+/** Let's Encrypt's TLS-ALPN-01 validation always connects to TCP 443 (RFC 8737 §3). */
+export const ACME_TLS_ALPN_PORT = 443;
 /** nginx, HTTP/1.1: dashboard, /api, /dex/, health. The load balancer's HTTP target group. */
 export const NGINX_HTTP_PORT = 80;
 /** nginx, cleartext HTTP/2 (h2c): gRPC to management, flow and signal. The load balancer's gRPC target groups. */

@@ -64,16 +64,25 @@ log_summary() {
     fi
 }
 
-# The check of unit $1 in the "unit=check unit=check" list $2 (prints nothing and fails when absent).
+# The checks of unit $1 in the "unit=check unit=check" list $2, one per line in list order (a unit may have
+# several; prints nothing and fails when it has none).
 check_of() {
-    local entry
+    local entry found=1
     for entry in $2; do
         if [ "${entry%%=*}" = "$1" ]; then
-            printf '%s' "${entry#*=}"
-            return 0
+            printf '%s\n' "${entry#*=}"
+            found=0
         fi
     done
-    return 1
+    return "$found"
+}
+
+# Waits for every check of unit $1 in list $2, in order.
+wait_checks() {
+    local unit="$1" checks="$2" timeout_s="$3" check
+    while IFS= read -r check; do
+        oz_wait_healthy "$unit" "$check" "$timeout_s"
+    done <<<"$checks"
 }
 
 # ---- plan: what differs, decided before touching anything (a controller drains only if something restarts) ----
@@ -285,9 +294,9 @@ apply_services() {
 #   update: unless a majority of the cluster answers (controllers being added in the same run).
 # Either way no host ever waits for one after it in the chain. verify always waits for full health.
 wait_services() {
-    local unit check timeout_s="$1" why
+    local unit check checks timeout_s="$1" why
     for unit in $OZ_SERVICES; do
-        check="$(check_of "$unit" "$OZ_HEALTH_CHECKS")" || continue
+        checks="$(check_of "$unit" "$OZ_HEALTH_CHECKS")" || continue
         # shellcheck disable=SC2086 # a word list by design
         if [ "$mode" != verify ] && oz_in_list "$unit" $OZ_QUORUM_UNITS; then
             why=""
@@ -299,12 +308,12 @@ wait_services() {
             if [ -n "$why" ]; then
                 oz_log "$unit: not waiting for full health here ($why); the verify step waits for it after every controller converged"
                 if check="$(check_of "$unit" "$OZ_LIVENESS_CHECKS")"; then
-                    oz_wait_healthy "$unit" "$check" "$timeout_s"
+                    wait_checks "$unit" "$check" "$timeout_s"
                 fi
                 continue
             fi
         fi
-        oz_wait_healthy "$unit" "$check" "$timeout_s"
+        wait_checks "$unit" "$checks" "$timeout_s"
     done
 }
 

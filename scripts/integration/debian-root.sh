@@ -5,7 +5,7 @@
 # The root is a stand-in for a freshly booted controller/relay image: the packages the converge script expects
 # from the OS (curl, gnupg, ca-certificates) plus nginx from Debian (the real web server, run for real), python3
 # (the stand-in openZro daemons are small Python programs), gettext-base (envsubst, used by the dashboard's
-# render-env.sh) and a PostgreSQL client. Its APT sources are emptied afterwards: inside the test the only
+# render-env.sh), a PostgreSQL client, and coturn + openssl (a relay host's STUN server and TLS check). Its APT sources are emptied afterwards: inside the test the only
 # repository is the local openZro one, so nothing reaches the network.
 #
 # Usage: debian-root.sh            -> prints the tarball path
@@ -14,7 +14,7 @@ set -euo pipefail
 
 SUITE=bookworm
 MIRROR="${OZ_IT_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-INCLUDE=ca-certificates,curl,gnupg,nginx,python3,gettext-base,postgresql-client,procps
+INCLUDE=ca-certificates,curl,gnupg,nginx,python3,gettext-base,postgresql-client,procps,coturn,openssl
 
 if [ -n "${OZ_IT_CACHE_DIR:-}" ]; then
     cache_dir="$OZ_IT_CACHE_DIR"

@@ -6,10 +6,11 @@ set -euo pipefail
 
 # The services the rendered files are proven against, the shell linter, and what the Debian-root converge test
 # needs (debootstrap for the root, apt-utils + gnupg + dpkg-deb for the signed local package repository, openssl
-# for the PostgreSQL test certificate, iproute2/util-linux for the isolated network namespace).
+# for the PostgreSQL and relay test certificates, iproute2/util-linux for the isolated network namespace, coturn
+# for the STUN server the relay hosts run).
 PACKAGES=(
     nginx nats-server redis-server postgresql shellcheck debootstrap
-    apt-utils gnupg openssl iproute2 util-linux
+    apt-utils gnupg openssl iproute2 util-linux coturn
 )
 
 if [ "$(id -u)" -eq 0 ]; then

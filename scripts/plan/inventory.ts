@@ -1,7 +1,9 @@
 // The deployment as an operator reads it, extracted from a PlanResult: controllers with zones and addresses,
 // relays with their own addresses, the database, load balancers and target groups. Feeds the summary and the
 // topology diagram; it reads only what the plan recorded (inputs and mock state), never re-derives it.
-import { controllerName, relayAddress, relayDnsName, relayHostName } from "../../components/config/naming";
+import { controllerName, relayAddress, relayDnsName, relayHostName, relayStunUri } from "../../components/config/naming";
+import { STUN_PORT } from "../../components/host/ports";
+import { relayCertificateSource } from "../../components/host/relayTls";
 import type { PlanResource, PlanResult } from "./evaluate";
 import { unwrapSecrets } from "./wire";
 
@@ -20,6 +22,10 @@ export interface RelayInventory extends HostInventory {
     readonly publicIp: string;
     readonly dnsName: string;
     readonly address: string;
+    /** Where its TLS certificate comes from (relayTls). */
+    readonly certificate: string;
+    /** The STUN server on this relay host, as peers reach it. */
+    readonly stun: string;
 }
 
 export interface TargetGroupInventory {
@@ -103,7 +109,9 @@ export function inventory(result: PlanResult): Inventory {
             relayName: relay.name,
             publicIp: publicIpOf(h.resource),
             dnsName: relayDnsName(relay.name, settings.domain),
-            address: relayAddress(relay.name, settings.domain, settings.relay.port),
+            address: relayAddress(relay.name, settings.domain, settings.relay),
+            certificate: relayCertificateSource(settings, relay.name),
+            stun: relayStunUri(relay.name, settings.domain, STUN_PORT),
         };
     });
     const bastionResource = instanceOf("bastion");

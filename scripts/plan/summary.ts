@@ -27,6 +27,7 @@ export function planSummary(result: PlanResult): string {
     out.push(`Relays (${inv.relays.length}):`);
     for (const r of inv.relays) {
         out.push(`  ${r.host.padEnd(20)} ${r.region.padEnd(15)} ${r.publicIp.padEnd(15)} ${r.address}`);
+        out.push(`  ${"".padEnd(20)} certificate: ${r.certificate}; STUN: ${r.stun} (udp)`);
     }
     if (inv.bastion) {
         out.push(`Bastion: ${inv.bastion.publicIp} (${inv.bastion.zone})`);

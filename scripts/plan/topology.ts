@@ -1,6 +1,7 @@
 // topology.mmd: a Mermaid flowchart of tiers, hosts, regions and connections, drawn from the plan's inventory:
 // users → load balancer → controllers (grouped by zone), controllers ↔ each other on the cluster ports,
 // controllers → database, peers → each relay (grouped by region), operators → bastion → controllers.
+import { relayPublicListeners } from "../../components/host/relayListeners";
 import { MANAGEMENT_PORT, NGINX_GRPC_PORT, NGINX_HTTP_PORT, POSTGRES_PORT } from "../../components/host/ports";
 import type { PlanResult } from "./evaluate";
 import { inventory } from "./inventory";
@@ -76,7 +77,9 @@ export function topologyMermaid(result: PlanResult): string {
         out.push("  end");
     }
     for (const r of inv.relays) {
-        edges.push(`  users -->|${label(`udp+tcp ${settings.relay.port}`)}| ${mermaidId("host", r.host)}`);
+        // Exactly what the relay host's firewall opens (relayListeners.ts): WebSocket, QUIC with TLS, STUN.
+        const ports = relayPublicListeners(settings).map((l) => `${l.protocol} ${l.port} ${l.purpose}`);
+        edges.push(`  users -->|${label(ports.join(", "))}| ${mermaidId("host", r.host)}`);
         edges.push(`  operators -.->|"SSH 22"| ${mermaidId("host", r.host)}`);
     }
     return `${[...out, ...edges].join("\n")}\n`;

@@ -9,7 +9,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { HostFile, RenderSecrets } from "../../components/host/files";
-import { DASHBOARD_ROOT, envFilePath } from "../../components/host/render";
+import { DASHBOARD_ROOT, dropInPath, envFilePath } from "../../components/host/render";
 import { ProcessGroup } from "../../scripts/integration/processes";
 import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_URL, StandInHost } from "../../scripts/integration/stand-in-host";
 import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
@@ -207,5 +207,29 @@ describe("relay us-east (production plan)", () => {
         expectOk(fixed);
         expect(actions(fixed.calls)).toEqual(["restart openzro-relay"]);
         expect(await curl(relay, "http://127.0.0.1:9090/metrics")).toBe("200");
+    });
+
+    test("coturn answers STUN from the rendered config on the relay host", async () => {
+        const r = await relay.exec(["bash", "-c", "timeout 5 turnutils_stunclient 127.0.0.1"]);
+        expect(r.stdout).toMatch(/UDP reflexive addr: 127\.0\.0\.1:\d+/);
+    });
+
+    // The packaged unit (ProtectSystem=strict, no capability) as the relay host has it: without the drop-in's
+    // StateDirectory= the Let's Encrypt data dir is not writable, without AmbientCapabilities= port 443 cannot be
+    // bound, and either way the run fails on the relay's own listener.
+    test.each([
+        ["StateDirectory", /^StateDirectory(Mode)?=.*\n/gm, /read-only file system/],
+        ["the bind capability", /^(AmbientCapabilities|CapabilityBoundingSet)=.*\n/gm, /listen tcp :443: Permission denied/],
+    ])("a drop-in without %s fails the run on the relay listener", async (_what, strip, journal) => {
+        const dropIn = dropInPath("openzro-relay");
+        const broken = relayFiles.map((f) => (f.path === dropIn ? { ...f, content: f.content.replace(strip, "") } : f));
+        expect(broken.find((f) => f.path === dropIn)?.content).not.toBe(relayFiles.find((f) => f.path === dropIn)?.content);
+        const r = await converge(relay, relayPayload(fixture, 0, broken), "update", { OZ_HEALTH_TIMEOUT_SECONDS: "6" });
+        expect(r.status).not.toBe(0);
+        expect(r.stderr).toMatch(/openzro-relay not healthy after 6s/);
+        expect(r.stderr).toMatch(journal);
+        const fixed = await converge(relay, relayPayload(fixture, 0, relayFiles), "update");
+        expectOk(fixed);
+        expect((await relay.exec(["bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${fixture.settings.relay.port}`])).status).toBe(0);
     });
 });

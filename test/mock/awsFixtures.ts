@@ -18,7 +18,7 @@ export function awsTestSettings(overrides: Sections = {}): Settings {
         protectResources: true,
         network: { vpcCidr: "10.40.0.0/16", azCount: 3, natGateways: "perAz", relayVpcCidr: "10.200.0.0/16" },
         controllers: { count: 3, instanceType: "c7i.xlarge", rootVolumeGb: 100 },
-        relay: { port: 33080, rootVolumeGb: 40, credentialsTtl: "24h" },
+        relay: { port: 443, tls: "letsencrypt", rootVolumeGb: 40, credentialsTtl: "24h" },
         relays: [
             { name: "fra", region: "eu-central-1", instanceType: "c7i.large" },
             { name: "use", region: "us-east-1", instanceType: "t4g.small" },

@@ -277,7 +277,7 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
         }
 
         it("admits exactly the documented ingress, one resource per rule", () => {
-            const relayIngress = ["tcp/33080 0.0.0.0/0", "udp/33080 0.0.0.0/0", "tcp/22 198.51.100.0/24", "tcp/22 203.0.113.7/32"];
+            const relayIngress = ["tcp/443 0.0.0.0/0", "udp/443 0.0.0.0/0", "udp/3478 0.0.0.0/0", "tcp/22 198.51.100.0/24", "tcp/22 203.0.113.7/32"];
             expect(ruleSet(TYPES.ingress)).toEqual(
                 [
                     "alb tcp/80 0.0.0.0/0",
@@ -312,6 +312,10 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
     describe("relays", () => {
         const relayInstances = () => e.ofType(TYPES.instance).filter((i) => e.inputs(i).tags.Component === "relays");
         const regionOf: Record<string, string> = { fra: "eu-central-1", use: "us-east-1", use2: "us-east-1", bom: "ap-south-1" };
+
+        it("gives relays no instance role with relayTls letsencrypt (no credentials on an internet-facing host)", () => {
+            expect(relayInstances().map((i) => e.inputs(i).iamInstanceProfile)).toEqual([undefined, undefined, undefined, undefined]);
+        });
 
         it("runs one host per relay, each on its own region's provider", () => {
             expect(relayInstances()).toHaveLength(4);
@@ -575,10 +579,10 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
             expect((await e.resolve(o.dashboardUrl)).value).toBe("https://vpn.example.com");
             expect((await e.resolve(o.managementEndpoint)).value).toBe("https://vpn.example.com:443");
             expect((await e.resolve(o.relayAddresses)).value).toEqual([
-                "rel://relay-fra.vpn.example.com:33080",
-                "rel://relay-use.vpn.example.com:33080",
-                "rel://relay-use2.vpn.example.com:33080",
-                "rel://relay-bom.vpn.example.com:33080",
+                "rels://relay-fra.vpn.example.com:443",
+                "rels://relay-use.vpn.example.com:443",
+                "rels://relay-use2.vpn.example.com:443",
+                "rels://relay-bom.vpn.example.com:443",
             ]);
             const ips = (await e.resolve(o.controllerPrivateIps)).value;
             expect(new Set(ips).size).toBe(3);
@@ -674,6 +678,29 @@ describe("AWS footprint with a configured SSH key", () => {
         expect(exported).toEqual({ value: privateKey, secret: true });
         const route = e.footprint.facts.controllers[0].ssh;
         expect(await e.resolve(route.proxy!.privateKey)).toEqual({ value: privateKey, secret: true });
+    });
+});
+
+describe("AWS footprint with relayTls route53", () => {
+    let e: Evaluation;
+    const base = awsStagingSettings();
+
+    beforeAll(async () => {
+        e = await evaluate({ ...base, relay: { ...base.relay, tls: "route53" } }, "staging");
+    });
+
+    it("gives each relay its own instance profile that may write only its own _acme-challenge TXT record", () => {
+        const relays = e.ofType(TYPES.instance).filter((i) => e.inputs(i).tags.Component === "relays");
+        expect(relays.length).toBe(base.relays.length);
+        const policies = e.ofType("aws:iam/rolePolicy:RolePolicy").map((p) => JSON.parse(e.inputs(p).policy));
+        for (const [i, relay] of base.relays.entries()) {
+            const instance = relays.find((r) => String(e.inputs(r).tags.Name).endsWith(`-relay-${relay.name}`))!;
+            const profile = e.ofType("aws:iam/instanceProfile:InstanceProfile").find((p) => e.state(p).name === e.inputs(instance).iamInstanceProfile)!;
+            expect(profile).toBeDefined();
+            const mine = policies.filter((p) => p.Statement[0].Condition?.["ForAllValues:StringEquals"]?.["route53:ChangeResourceRecordSetsNormalizedRecordNames"]?.[0] === `_acme-challenge.relay-${relay.name}.${base.domain}`);
+            expect([i, mine.length]).toEqual([i, 1]);
+            expect(mine[0].Statement[0].Condition["ForAllValues:StringEquals"]["route53:ChangeResourceRecordSetsRecordTypes"]).toEqual(["TXT"]);
+        }
     });
 });
 

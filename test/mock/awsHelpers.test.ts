@@ -176,12 +176,25 @@ describe("security rules", () => {
         expect(ports).not.toContain(6222);
     });
 
-    it("opens only the relay port (TCP and UDP) to the world and SSH to allowed CIDRs on relays", () => {
+    it.each([
+        // relayTls, port, what listens publicly: WebSocket (tcp), QUIC (udp, only with TLS), STUN (udp 3478)
+        ["letsencrypt", 443, ["tcp/443", "udp/443", "udp/3478"]],
+        ["route53", 8443, ["tcp/8443", "udp/8443", "udp/3478"]],
+        ["files", 443, ["tcp/443", "udp/443", "udp/3478"]],
+        ["none", 33080, ["tcp/33080", "udp/3478"]],
+    ] as const)("relayTls %s on %i opens to the world exactly where something listens", (tls, port, open) => {
+        const rules = relaySecurityRules(awsTestSettings({ relay: { port, tls, rootVolumeGb: 40, credentialsTtl: "24h" } }));
+        const world = rules.filter((r) => r.direction === "ingress" && "cidr" in r.peer && r.peer.cidr === "0.0.0.0/0");
+        expect(world.map((r) => `${r.protocol}/${r.port}`)).toEqual(open);
+    });
+
+    it("opens only the relay port (TCP and UDP), STUN (UDP) to the world and SSH to allowed CIDRs on relays", () => {
         const rules = relaySecurityRules(awsTestSettings({ relay: { port: 443 } })).map(describeRule).sort();
         expect(rules).toEqual(
             [
                 "relay ingress tcp/443 0.0.0.0/0",
                 "relay ingress udp/443 0.0.0.0/0",
+                "relay ingress udp/3478 0.0.0.0/0",
                 "relay ingress tcp/22 198.51.100.0/24",
                 "relay ingress tcp/22 203.0.113.7/32",
                 "relay egress all 0.0.0.0/0",

@@ -5,6 +5,8 @@ import * as path from "path";
 import { controllerName, relayHostName } from "../../components/config/naming";
 import { planJsonText, toPlanJson, PlanJson } from "../../scripts/plan/planJson";
 import { topologyMermaid } from "../../scripts/plan/topology";
+import { inventory } from "../../scripts/plan/inventory";
+import { planSummary } from "../../scripts/plan/summary";
 import { writePlanDir } from "../../scripts/plan/writeOut";
 import { planStack, PlanResult, PlanResource, tempDir, unwrapSecrets } from "../support";
 
@@ -164,6 +166,22 @@ describe("production plan: the HA shape", () => {
         const relays = result.settings.relays.map((r) => instanceOf(relayHostName(r.name))[0]);
         const ips = relays.map((inst) => state(ofType("aws:ec2/eip:Eip").find((e) => inputs(e).instance === inst.id)!).publicIp);
         expect(new Set(ips).size).toBe(3);
+    });
+
+    it("shows every relay on rels://…:443 with its certificate source and STUN server, and labels the new ports", () => {
+        const relays = inventory(result).relays;
+        expect(relays.map((r) => [r.address, r.certificate, r.stun])).toEqual(
+            ["us-east", "eu-west", "ap-south"].map((n) => [
+                `rels://relay-${n}.openzro.example.com:443`,
+                `Let's Encrypt TLS-ALPN-01 for relay-${n}.openzro.example.com on tcp/443, renewed in process`,
+                `stun:relay-${n}.openzro.example.com:3478`,
+            ]),
+        );
+        const summary = planSummary(result);
+        expect(summary).toContain("certificate: Let's Encrypt TLS-ALPN-01 for relay-eu-west.openzro.example.com on tcp/443, renewed in process; STUN: stun:relay-eu-west.openzro.example.com:3478 (udp)");
+        const edges = topologyMermaid(result).split("\n").filter((l) => l.startsWith("  users -->") && l.includes("host_relay_"));
+        expect(edges).toHaveLength(3);
+        for (const e of edges) expect(e).toContain("tcp 443 relay (WebSocket over TLS), udp 443 relay (QUIC), udp 3478 STUN (coturn, stun-only)");
     });
 
     it("has one Multi-AZ PostgreSQL database", () => {

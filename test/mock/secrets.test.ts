@@ -52,6 +52,7 @@ describe("ClusterSecrets component", () => {
 const UNCHANGEABLE: Record<string, string> = {
     cloud: "only aws is implemented",
     idpManagerType: "must stay none with dexEnabled, which this configuration flips",
+    relayAcmeEmail: "only valid with relayTls route53; this configuration uses files to change the path keys",
 };
 
 /**
@@ -84,6 +85,9 @@ const DIFFERENT: Record<string, unknown> = {
     relayRootVolumeGb: 30,
     relayAmiId: "ami-0fedcba9876543210",
     relayPort: 34000,
+    relayTls: "files",
+    relayTlsCertFile: "/etc/openzro-relay/tls/fullchain.pem",
+    relayTlsKeyFile: "/etc/openzro-relay/tls/privkey.pem",
     relayCredentialsTtl: "12h",
     bastionInstanceType: "t3.small",
     sshUser: "ec2-user",

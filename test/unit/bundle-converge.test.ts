@@ -12,7 +12,7 @@ import * as path from "path";
 import { renderPayloadScript } from "../../components/host/bundle";
 import { writePayloadDir } from "../../components/host/bundle-dir";
 import { loadHostScripts } from "../../components/host/bundle-scripts";
-import { ConvergeHost, convergePayload, verifyPayload } from "../../components/host/converge";
+import { ConvergeHost, convergePayload, convergeVars, verifyPayload } from "../../components/host/converge";
 import { HostFile, RenderSecrets, RenderTopology } from "../../components/host/files";
 import { DRAIN_FILE } from "../../components/host/ports";
 import { renderControllerFiles, renderRelayFiles } from "../../components/host/render";
@@ -108,6 +108,10 @@ printf '%s' "$code"; [ "$code" != 000 ]`,
     nginx: `
 if grep -rqs INVALID "$OZ_ROOT/etc/nginx"; then echo "nginx: [emerg] unknown directive \\"INVALID\\" in /etc/nginx/conf.d/openzro.conf:1" >&2; exit 1; fi
 echo "nginx -t" >>"$STUB/calls"`,
+    // coturn's STUN client: a binding response only while the (stub) coturn unit runs.
+    turnutils_stunclient: `
+[ -e "$STUB/active/coturn" ] || exit 1
+echo "0: : IPv4. UDP reflexive addr: 127.0.0.1:40000"`,
     journalctl: `
 echo "level=error msg=\\"store: dial failed\\" dsn=\\"host=db password=hunter2 sslmode=require\\""
 echo "redis://:hunter3@10.40.1.11:6379 nats://openzro:hunter4@127.0.0.1:4222 OZ_AUTH_SECRET=hunter5"`,
@@ -456,22 +460,34 @@ describe("converge.sh against a scratch root", () => {
         expect(takeCalls(sb)).toEqual([]);
     });
 
-    it("a relay converges without any drain and is gated on its metrics endpoint", () => {
+    it("a relay converges without any drain and is gated on STUN, its metrics endpoint and its listener", () => {
         const relayFiles = asRoot(renderRelayFiles(embedded, TOPOLOGY, 0, SECRETS));
         const relay: ConvergeHost = { role: "relay", name: "relay-fra", clusterPeers: [] };
+        // The rendered checks, with the relay's port moved to a real listener of this test.
+        const relayChecks = (vars: string) => vars.replace(/127\.0\.0\.1:443:/, `127.0.0.1:${signal.port}:`);
+        const relayHealth = relayChecks(convergeVars(embedded, relay, "0.53.1", LB).OZ_HEALTH_CHECKS);
+        expect(relayHealth).toMatch(/^coturn=stun:127\.0\.0\.1:3478 openzro-relay=http:http:\/\/127\.0\.0\.1:9090\/metrics openzro-relay=tls-issued:127\.0\.0\.1:\d+:/);
         setHttp(sb, RELAY_URL, "200");
-        const first = run(sb, "create", { settings: embedded, host: relay, files: relayFiles });
+        const first = run(sb, "create", { settings: embedded, host: relay, files: relayFiles }, { OZ_HEALTH_CHECKS: relayHealth });
         expect(first.stderr).toBe("");
         expect(first.status).toBe(0);
         expect(takeCalls(sb)).toEqual(expect.arrayContaining(["apt-get install openzro-relay=0.53.1", "systemctl restart openzro-relay"]));
         // The relay host has no nginx: its default site is not touched.
         expect(fs.existsSync(path.join(sb.root, "etc/nginx/sites-enabled/default"))).toBe(true);
 
-        const upgraded = run(sb, "update", { settings: embedded, host: relay, files: relayFiles, version: "0.54.0" });
+        const upgraded = run(sb, "update", { settings: embedded, host: relay, files: relayFiles, version: "0.54.0" }, { OZ_HEALTH_CHECKS: relayHealth });
         expect(upgraded.status).toBe(0);
         const calls = takeCalls(sb);
         expect(calls).toContain("systemctl restart openzro-relay");
         expect(calls.some((c) => c.includes("(drained)"))).toBe(false);
+        expect(upgraded.stdout).toMatch(/coturn healthy \(STUN 127\.0\.0\.1:3478 answers \(reflexive addr: 127\.0\.0\.1:40000\)\)/);
         expect(upgraded.stdout).toMatch(/openzro-relay healthy \(HTTP 200 from http:\/\/127\.0\.0\.1:9090\/metrics\)/);
+        // Metrics alone are not enough: the relay's own listener is checked too (no certificate cached yet).
+        expect(upgraded.stdout).toMatch(/openzro-relay healthy \(TCP 127\.0\.0\.1:\d+ open; no certificate for relay-\S+ yet/);
+
+        // A relay whose metrics answer but whose listener is gone fails the run.
+        const noListener = run(sb, "verify", { settings: embedded, host: relay, files: [], verify: true }, { OZ_HEALTH_CHECKS: relayHealth.replace(/127\.0\.0\.1:\d+:relay/, "127.0.0.1:1:relay") });
+        expect(noListener.status).not.toBe(0);
+        expect(noListener.stderr).toMatch(/openzro-relay not healthy after 3s: TCP 127\.0\.0\.1:1 closed/);
     });
 });

@@ -41,11 +41,11 @@ describe("per-coordinator controller plan", () => {
 
     it("checks management on its SCIM endpoint, signal on its gRPC port and nginx on /healthz (503 while drained)", () => {
         const services = hostServices(withCoordinator("nats"), "controller");
-        expect(Object.fromEntries(services.map((s) => [s.unit, s.check]))).toEqual({
-            "nats-server": "tcp:127.0.0.1:4222",
-            "openzro-management": "http:http://127.0.0.1:33073/scim/v2/ServiceProviderConfig",
-            "openzro-signal": "tcp:127.0.0.1:10000",
-            nginx: "http-drain:http://127.0.0.1:80/healthz",
+        expect(Object.fromEntries(services.map((s) => [s.unit, s.checks]))).toEqual({
+            "nats-server": ["tcp:127.0.0.1:4222"],
+            "openzro-management": ["http:http://127.0.0.1:33073/scim/v2/ServiceProviderConfig"],
+            "openzro-signal": ["tcp:127.0.0.1:10000"],
+            nginx: ["http-drain:http://127.0.0.1:80/healthz"],
         });
         // While quorum-bound, nginx is only required to answer at all.
         expect(services.find((s) => s.unit === "nginx")?.liveness).toBe("http-any:http://127.0.0.1:80/healthz");
@@ -101,15 +101,37 @@ describe("convergeVars", () => {
         expect(vars).toMatchObject({
             OZ_ROLE: "relay",
             OZ_PINNED_PACKAGES: "openzro-relay",
-            OZ_SYSTEM_PACKAGES: "",
-            OZ_SERVICES: "openzro-relay",
-            OZ_HEALTH_CHECKS: "openzro-relay=http:http://127.0.0.1:9090/metrics",
+            OZ_SYSTEM_PACKAGES: "coturn openssl",
+            OZ_PACKAGE_UNITS: "openzro-relay=openzro-relay coturn=coturn",
+            OZ_SERVICES: "coturn openzro-relay",
+            // STUN answers; metrics AND the relay's own listener: a TLS handshake for its name once Let's Encrypt
+            // has issued the certificate (the autocert cache file), before that the port accepting connections.
+            OZ_HEALTH_CHECKS: [
+                "coturn=stun:127.0.0.1:3478",
+                "openzro-relay=http:http://127.0.0.1:9090/metrics",
+                "openzro-relay=tls-issued:127.0.0.1:443:relay-fra.vpn.example.com:/var/lib/openzro-relay/letsencrypt/relay-fra.vpn.example.com",
+            ].join(" "),
             OZ_DRAIN_WAIT_SECONDS: "0",
             OZ_READY_WAIT_SECONDS: "0",
             OZ_DASHBOARD_PACKAGE: "",
             OZ_NGINX_DEFAULT_SITE: "",
             OZ_CLUSTER_SIZE: "1",
         });
+    });
+
+    it.each([
+        ["route53", { tls: "route53" }, "coturn openssl", "openzro-relay=tls:127.0.0.1:443:relay-fra.vpn.example.com"],
+        ["files on 8443", { tls: "files", port: 8443, certFile: "/etc/c.pem", keyFile: "/etc/k.pem" }, "coturn openssl", "openzro-relay=tls:127.0.0.1:8443:relay-fra.vpn.example.com"],
+        ["none", { tls: "none", port: 33080 }, "coturn", "openzro-relay=tcp:127.0.0.1:33080"],
+    ] as const)("checks the relay listener of relayTls %s: %s", (_what, relay, system, listenerCheck) => {
+        const s = awsTestSettings({ relay: { ...settings.relay, ...relay } });
+        const vars = convergeVars(s, { role: "relay", name: "relay-fra", clusterPeers: [] }, "0.53.1", LB);
+        expect(vars.OZ_SYSTEM_PACKAGES).toBe(system);
+        expect(vars.OZ_HEALTH_CHECKS.split(" ")).toEqual(["coturn=stun:127.0.0.1:3478", "openzro-relay=http:http://127.0.0.1:9090/metrics", listenerCheck]);
+    });
+
+    it("refuses a relay host name that is no configured relay", () => {
+        expect(() => hostServices(settings, "relay", "relay-nowhere")).toThrow(/relay host "relay-nowhere": no such relay/);
     });
 
     it("uses the RPM repository, unit names and no Debian default site on the rhel family", () => {

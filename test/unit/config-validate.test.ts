@@ -64,7 +64,7 @@ describe("validateSettings: a minimal valid stack", () => {
             hosts: { osFamily: "debian" },
             network: { vpcCidr: "10.40.0.0/16", azCount: 3, natGateways: "perAz", relayVpcCidr: "10.64.0.0/12" },
             controllers: { count: 3, instanceType: "c7i.xlarge", rootVolumeGb: 100 },
-            relay: { port: 33080, rootVolumeGb: 40, credentialsTtl: "24h" },
+            relay: { port: 443, tls: "letsencrypt", rootVolumeGb: 40, credentialsTtl: "24h" },
             relays: [
                 { name: "us-east", region: "us-east-1", instanceType: "c7i.large" },
                 { name: "eu-west", region: "eu-west-1", instanceType: "c7i.large" },
@@ -110,7 +110,11 @@ describe("validateSettings: a minimal valid stack", () => {
                 flowStore: true,
                 flowRetention: "720h",
             },
-            stuns: [],
+            // Unset stuns: the STUN server on every relay host, one entry per relay, in relay order.
+            stuns: [
+                { proto: "udp", uri: "stun:relay-us-east.openzro.example.com:3478" },
+                { proto: "udp", uri: "stun:relay-eu-west.openzro.example.com:3478" },
+            ],
         };
         expect(valid()).toEqual(expected);
     });
@@ -213,22 +217,49 @@ describe("validateSettings: derived defaults", () => {
         expect(valid({ oidcClientId: "my-client", oidcAudience: "api" }).oidc.audience).toBe("api");
     });
 
-    it("accepts pre-release versions, IPv6 admin networks, STUN/TURN URIs and a promotion source", () => {
+    it("accepts pre-release versions, IPv6 admin networks, stun:/stuns: URIs and a promotion source", () => {
         const s = valid({
             openzroVersion: "0.53.1-alpha.78",
             sshAllowedCidrs: ["2001:db8:1234::/48"],
             stuns: [
                 { proto: "udp", uri: "stun:stun.example.com:3478" },
-                { proto: "tcp", uri: "turn:192.0.2.10:3478?transport=tcp" },
+                { proto: "udp", uri: "stuns:[2001:db8::1]:5349" },
             ],
             promoteFromStack: "acme/openzro/staging",
         });
         expect(s.openzroVersion).toBe("0.53.1-alpha.78");
         expect(s.stuns).toEqual([
             { proto: "udp", uri: "stun:stun.example.com:3478" },
-            { proto: "tcp", uri: "turn:192.0.2.10:3478?transport=tcp" },
+            { proto: "udp", uri: "stuns:[2001:db8::1]:5349" },
         ]);
         expect(s.promoteFromStack).toBe("acme/openzro/staging");
+    });
+});
+
+describe("validateSettings: relay TLS and STUN", () => {
+    it("defaults to Let's Encrypt on 443 and to the relays' own STUN servers", () => {
+        const s = valid();
+        expect(s.relay).toEqual(expect.objectContaining({ port: 443, tls: "letsencrypt" }));
+        expect(s.relay).not.toHaveProperty("acmeEmail");
+        expect(s.stuns.map((x) => x.uri)).toEqual(["stun:relay-us-east.openzro.example.com:3478", "stun:relay-eu-west.openzro.example.com:3478"]);
+    });
+
+    it("defaults a relay without TLS to 33080 (never a plaintext relay on 443)", () => {
+        expect(valid({ relayTls: "none" }).relay).toEqual(expect.objectContaining({ port: 33080, tls: "none" }));
+    });
+
+    it("takes route53 with a contact on AWS, and files with both paths on any port", () => {
+        expect(valid({ relayTls: "route53", relayAcmeEmail: "ops@example.com", relayPort: "8443" }).relay).toEqual(
+            expect.objectContaining({ tls: "route53", acmeEmail: "ops@example.com", port: 8443 }),
+        );
+        expect(valid({ relayTls: "files", relayTlsCertFile: "/etc/openzro-relay/tls/fullchain.pem", relayTlsKeyFile: "/etc/openzro-relay/tls/privkey.pem" }).relay).toEqual(
+            expect.objectContaining({ tls: "files", port: 443, certFile: "/etc/openzro-relay/tls/fullchain.pem", keyFile: "/etc/openzro-relay/tls/privkey.pem" }),
+        );
+    });
+
+    it("lets an explicit stuns list replace the relays' STUN servers, an empty one included", () => {
+        expect(valid({ stuns: [{ proto: "udp", uri: "stun:stun.example.com:3478" }] }).stuns).toEqual([{ proto: "udp", uri: "stun:stun.example.com:3478" }]);
+        expect(valid({ stuns: "[]" }).stuns).toEqual([]);
     });
 });
 
@@ -396,11 +427,49 @@ const INVALID: Array<[Partial<Record<keyof RawConfig, unknown>>, string]> = [
         { relayAmiId: "ami-0123456789abcdef0" },
         'relayAmiId: names one AMI but AMI IDs are regional and relays run in 2 regions (got "ami-0123456789abcdef0"); leave it unset to look up the image in each region',
     ],
-    [{ relayPort: "9090" }, "relayPort: collides with the relay host's metrics port (got 9090); use another port, e.g. 33080"],
+    [{ relayTls: "none", relayPort: "9090" }, "relayPort: collides with the relay host's metrics port (got 9090); use another port, e.g. 33080"],
+    [{ relayTls: "files", relayTlsCertFile: "/etc/c.pem", relayTlsKeyFile: "/etc/k.pem", relayPort: "3478" }, "relayPort: collides with the relay host's STUN port (got 3478); use another port, e.g. 443"],
+    [{ relayTls: "route53", relayPort: "22" }, "relayPort: collides with the relay host's SSH port (got 22); use another port, e.g. 443"],
     [
-        { relayPort: "443" },
-        "relayPort: is a privileged port (below 1024) and the daemon runs as an unprivileged user (got 443); use a port between 1024 and 65535, e.g. 33080",
+        { relayTls: "none", relayPort: "443" },
+        "relayPort: is a privileged port (below 1024), which relays get only with TLS (relayTls none) (got 443); use a port between 1024 and 65535 such as 33080, or turn TLS on with relayTls letsencrypt",
     ],
+    [
+        { relayPort: "33080" },
+        "relayPort: must be 443 with relayTls letsencrypt: Let's Encrypt validates TLS-ALPN-01 on TCP 443 only (got 33080); use 443, or relayTls route53 or files for another port",
+    ],
+    [{ relayTls: "acme" }, 'relayTls: is not a supported value (got "acme"); use one of: letsencrypt, route53, files, none'],
+    [
+        { cloud: "gcp", "gcp:region": "europe-west1", relays: [{ name: "eu", region: "europe-west1" }], relayTls: "route53" },
+        'relayTls: uses Route 53 DNS-01, which needs AWS, but cloud is gcp (got "route53"); use letsencrypt (TLS-ALPN-01 on port 443) or files',
+    ],
+    [
+        { relayTls: "files", relayTlsKeyFile: "/etc/k.pem" },
+        "relayTlsCertFile: is required with relayTls files (got nothing); set the path of the certificate chain on the relay hosts, e.g. `pulumi config set relayTlsCertFile /etc/openzro-relay/tls/fullchain.pem`",
+    ],
+    [
+        { relayTls: "files", relayTlsCertFile: "/etc/c.pem" },
+        "relayTlsKeyFile: is required with relayTls files (got nothing); set the path of the private key on the relay hosts, e.g. `pulumi config set relayTlsKeyFile /etc/openzro-relay/tls/privkey.pem`",
+    ],
+    [{ relayTlsCertFile: "/etc/c.pem" }, 'relayTlsCertFile: is only used with relayTls files (relayTls is letsencrypt) (got "/etc/c.pem"); leave it unset, or use relayTls files'],
+    [
+        { relayTls: "files", relayTlsCertFile: "certs/c.pem", relayTlsKeyFile: "/etc/k.pem" },
+        'relayTlsCertFile: is not an absolute path without spaces (got "certs/c.pem"); use a path such as /etc/openzro-relay/tls/fullchain.pem',
+    ],
+    [
+        { relayTls: "files", relayTlsCertFile: "/etc/c.pem", relayTlsKeyFile: "/root/k.pem" },
+        'relayTlsKeyFile: is hidden from the relay by its packaged unit (ProtectHome=true, PrivateTmp=true) (got "/root/k.pem"); use a path under /etc, e.g. /etc/openzro-relay/tls/fullchain.pem',
+    ],
+    [
+        { relayTls: "files", relayTlsCertFile: "/etc/both.pem", relayTlsKeyFile: "/etc/both.pem" },
+        'relayTlsKeyFile: is the same file as relayTlsCertFile (got "/etc/both.pem"); point it at the private key, e.g. /etc/openzro-relay/tls/privkey.pem',
+    ],
+    [
+        { relayAcmeEmail: "ops@example.com" },
+        "relayAcmeEmail: is ignored with relayTls letsencrypt: openZro's relay registers that Let's Encrypt account without a contact (got \"ops@example.com\"); leave it unset, or use relayTls route53",
+    ],
+    [{ relayTls: "none", relayAcmeEmail: "ops@example.com" }, 'relayAcmeEmail: is only used with relayTls route53 (relayTls is none) (got "ops@example.com"); leave it unset, or use relayTls route53'],
+    [{ relayTls: "route53", relayAcmeEmail: "ops at example" }, 'relayAcmeEmail: is not an email address (got "ops at example"); use an address such as ops@example.com'],
     [{ relayCredentialsTtl: "48h" }, 'relayCredentialsTtl: is longer than the 24h relays accept a token for (got "48h"); use 24h or less'],
     [{ relayCredentialsTtl: "1 day" }, 'relayCredentialsTtl: is not a Go duration (got "1 day"); use a duration such as 24h or 12h30m'],
     [{ relayCredentialsTtl: "30s" }, 'relayCredentialsTtl: is shorter than 1m (got "30s"); use a duration between 1m and 24h, e.g. 24h'],
@@ -514,11 +583,19 @@ const INVALID: Array<[Partial<Record<keyof RawConfig, unknown>>, string]> = [
     ],
     [
         { stuns: [{ proto: "udp", uri: "stun.example.com:3478" }] },
-        'stuns[0].uri: is not a STUN/TURN URI (got "stun.example.com:3478"); use stun:host:port, e.g. stun:stun.example.com:3478',
+        'stuns[0].uri: is not a STUN URI (got "stun.example.com:3478"); use stun:host:port, e.g. stun:stun.example.com:3478',
     ],
     [
         { stuns: [{ proto: "udp", uri: "stun:stun.example.com:99999" }] },
-        'stuns[0].uri: is not a STUN/TURN URI (got "stun:stun.example.com:99999"); use stun:host:port, e.g. stun:stun.example.com:3478',
+        'stuns[0].uri: is not a STUN URI (got "stun:stun.example.com:99999"); use stun:host:port, e.g. stun:stun.example.com:3478',
+    ],
+    [
+        { stuns: [{ proto: "udp", uri: "turn:turn.example.com:3478?transport=udp" }] },
+        'stuns[0].uri: is a TURN URI, but Stuns takes only stun: and stuns: URIs (a TURN server needs credentials) (got "turn:turn.example.com:3478?transport=udp"); use the server\'s stun: URI, e.g. stun:turn.example.com:3478',
+    ],
+    [
+        { stuns: [{ proto: "udp", uri: "stun:stun.example.com:3478?transport=udp" }] },
+        'stuns[0].uri: is not a STUN URI (got "stun:stun.example.com:3478?transport=udp"); use stun:host:port, e.g. stun:stun.example.com:3478',
     ],
     [{ stuns: [{ proto: "udp", uri: "stun:a.example.com", password: "x" }] }, 'stuns[0].password: is not a STUN setting (got "x"); use only proto and uri'],
     [

@@ -12,6 +12,7 @@ import {
     NGINX_SITE_PATH,
     REDIS_CONF_PATH,
     dropInPath,
+    stunServerConfPath,
     envFilePath,
     renderControllerFiles,
     renderRelayFiles,
@@ -73,6 +74,7 @@ describe.each(COORDINATORS)("host files with the %s coordinator", (coordinator) 
             [NGINX_SITE_PATH]: ["nginx"],
             [NATS_SERVER_CONF_PATH]: ["nats-server"],
             [REDIS_CONF_PATH]: ["redis-server"],
+            [stunServerConfPath("debian")]: ["coturn"],
         };
         for (const files of hosts) {
             const paths = files.map((f) => f.path);
@@ -94,7 +96,7 @@ describe.each(COORDINATORS)("host files with the %s coordinator", (coordinator) 
             expect(redis.map((f) => `${f.owner}:${f.group}`)).toEqual(coordinator === "redis" ? ["redis:redis"] : []);
         }
         for (const files of relays) {
-            expect(files.map((f) => f.path).sort()).toEqual([dropInPath("openzro-relay"), envFilePath("debian", "openzro-relay")].sort());
+            expect(files.map((f) => f.path).sort()).toEqual([dropInPath("openzro-relay"), envFilePath("debian", "openzro-relay"), "/etc/turnserver.conf"].sort());
         }
     });
 

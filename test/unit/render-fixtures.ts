@@ -22,7 +22,7 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
         protectResources: true,
         network: { vpcCidr: "10.40.0.0/16", azCount: 3, natGateways: "perAz", relayVpcCidr: "10.64.0.0/12" },
         controllers: { count: 3, instanceType: "c7i.xlarge", rootVolumeGb: 100 },
-        relay: { port: 33080, rootVolumeGb: 40, credentialsTtl: "24h" },
+        relay: { port: 443, tls: "letsencrypt", rootVolumeGb: 40, credentialsTtl: "24h" },
         relays: [
             { name: "us-east", region: "us-east-1", instanceType: "c7i.large" },
             { name: "eu-west", region: "eu-west-1", instanceType: "c7i.large" },

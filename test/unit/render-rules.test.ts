@@ -25,6 +25,7 @@ import {
     CLIENT_SECRET,
 } from "./render-fixtures";
 import { Settings } from "../../components/config/types";
+import { validateSettings, type RawConfig } from "../../components/config/load";
 
 function deployment(patch: SettingsPatch = {}, topologyPatch: Partial<RenderTopology> = {}) {
     const settings = settingsFor(patch);
@@ -247,9 +248,9 @@ describe("ARCHITECTURE §3 rules on rendered hosts", () => {
         const d = deployment();
         const relay = json(d.controllers[0]).Relay;
         expect(relay.Addresses).toEqual([
-            "rel://relay-us-east.openzro.example.com:33080",
-            "rel://relay-eu-west.openzro.example.com:33080",
-            "rel://relay-ap-south.openzro.example.com:33080",
+            "rels://relay-us-east.openzro.example.com:443",
+            "rels://relay-eu-west.openzro.example.com:443",
+            "rels://relay-ap-south.openzro.example.com:443",
         ]);
         d.controllers.forEach((files) => expect(json(files).Relay).toEqual(relay));
         d.relays.forEach((files, i) => {
@@ -259,6 +260,42 @@ describe("ARCHITECTURE §3 rules on rendered hosts", () => {
             expect(r.get("OZ_LISTEN_ADDRESS")).toBe(`:${new URL(relay.Addresses[i]).port}`);
         });
         expect(relay.Secret).toBe(SECRETS.relayAuthSecret);
+    });
+
+    test.each([
+        ["letsencrypt", 443, "rels"],
+        ["route53", 8443, "rels"],
+        ["none", 33080, "rel"],
+    ] as const)("relayTls %s: Relay.Addresses, every OZ_EXPOSED_ADDRESS and the scheme agree (rels:// only with TLS) [§4]", (tls, port, scheme) => {
+        const d = deployment({ relay: { tls, port } });
+        const addresses = json(d.controllers[0]).Relay.Addresses;
+        expect(addresses).toEqual(["us-east", "eu-west", "ap-south"].map((n) => `${scheme}://relay-${n}.openzro.example.com:${port}`));
+        d.relays.forEach((files, i) => expect(env(files, "openzro-relay").get("OZ_EXPOSED_ADDRESS")).toBe(addresses[i]));
+    });
+
+    test("Stuns lists every relay host's STUN server by default, and each relay host runs one [audit F2]", () => {
+        // The stuns a stack gets when it sets none (config validation), rendered for the same relays.
+        const { stuns } = validateSettings({
+            domain: "openzro.example.com",
+            dnsZone: "example.com",
+            openzroVersion: "0.53.1",
+            oidcIssuer: "https://idp.example.com",
+            relays: '[{"name":"us-east","region":"us-east-1"},{"name":"eu-west","region":"eu-west-1"},{"name":"ap-south","region":"ap-south-1"}]',
+            sshAllowedCidrs: '["203.0.113.0/24"]',
+            "aws:region": "us-east-1",
+        } as RawConfig);
+        const d = deployment({ stuns });
+        expect(json(d.controllers[0]).Stuns).toEqual([
+            { Proto: "udp", URI: "stun:relay-us-east.openzro.example.com:3478" },
+            { Proto: "udp", URI: "stun:relay-eu-west.openzro.example.com:3478" },
+            { Proto: "udp", URI: "stun:relay-ap-south.openzro.example.com:3478" },
+        ]);
+        // Each listed server exists: the host of relay i renders coturn's config on the STUN port.
+        d.relays.forEach((files) => {
+            const conf = files.find((f) => f.path === "/etc/turnserver.conf");
+            expect(conf?.content).toMatch(/^listening-port=3478$/m);
+            expect(conf?.restarts).toEqual(["coturn"]);
+        });
     });
 
     test("every Host.Proto is exactly udp|dtls|tcp|http|https, and Flow is set explicitly [§1.2]", () => {

@@ -75,3 +75,23 @@ describe("dashboard env (render-env.sh contract)", () => {
         expect(() => dashboardEnvEntries(withClientSecret(settingsFor()), SECRETS)).toThrow(/^openzro:oidcClientSecret: configured but not handed to the renderer/);
     });
 });
+
+describe("relay drop-in per relayTls (the packaged unit: User=openzro, ProtectSystem=strict, no capability)", () => {
+    test.each([
+        // tls, port, StateDirectory, bind capability
+        ["letsencrypt", 443, ["openzro-relay"], ["CAP_NET_BIND_SERVICE"]],
+        ["route53", 443, ["openzro-relay"], ["CAP_NET_BIND_SERVICE"]],
+        ["route53", 8443, ["openzro-relay"], []],
+        ["files", 443, [], ["CAP_NET_BIND_SERVICE"]],
+        ["files", 1024, [], []],
+        ["none", 33080, [], []],
+    ] as const)("%s on %i: StateDirectory %j, capabilities %j", (tls, port, stateDirectory, caps) => {
+        const content = renderRelayDropIn(settingsFor({ relay: { tls, port } }));
+        // Let's Encrypt writes its account and certificates: the only writable place under ProtectSystem=strict.
+        expect(lines(content, "StateDirectory")).toEqual(stateDirectory);
+        expect(lines(content, "StateDirectoryMode")).toEqual(stateDirectory.length ? ["0750"] : []);
+        // Below 1024 the unprivileged user needs exactly the bind capability, ambient (it has no file caps).
+        expect(lines(content, "AmbientCapabilities")).toEqual(caps);
+        expect(lines(content, "CapabilityBoundingSet")).toEqual(caps);
+    });
+});

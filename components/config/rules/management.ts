@@ -11,7 +11,8 @@ const MAX_DNS_DOMAIN_LENGTH = 192;
 export const HOST_PROTOS: readonly HostProto[] = ["udp", "dtls", "tcp", "http", "https"];
 const STUN_FIELDS = ["proto", "uri"];
 const SET_STUN = "`pulumi config set --path 'stuns[0].proto' udp` and `pulumi config set --path 'stuns[0].uri' stun:stun.example.com:3478`";
-const STUN_URI = /^(?:stuns?|turns?):(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::([0-9]{1,5}))?(?:\?transport=(?:udp|tcp))?$/;
+/** stun:/stuns: only (RFC 7064: no query part); TURN needs credentials a Stuns entry cannot carry. */
+const STUN_URI = /^stuns?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::([0-9]{1,5}))?$/;
 
 export function readManagement(r: RawReader, domain: string): Settings["management"] {
     const dnsDomain = checkDomainName("managementDnsDomain", r.text("managementDnsDomain", DEFAULTS.managementDnsDomain), DEFAULTS.managementDnsDomain);
@@ -41,10 +42,11 @@ export function readManagement(r: RawReader, domain: string): Settings["manageme
     };
 }
 
-export function readStuns(r: RawReader): StunServer[] {
+/** `stuns` as set, or by default the STUN server on every relay host (relayStuns). */
+export function readStuns(r: RawReader, relayStuns: readonly StunServer[]): StunServer[] {
     const raw = r.structured("stuns", SET_STUN);
     if (raw === undefined) {
-        return [];
+        return [...relayStuns];
     }
     if (!Array.isArray(raw)) {
         throw new ConfigError("stuns", "must be a list of {proto, uri}", raw, `set entries with ${SET_STUN}`);
@@ -70,9 +72,12 @@ export function readStuns(r: RawReader): StunServer[] {
             );
         }
         const uri = fields.uri === undefined ? "" : scalarText(`${at}.uri`, fields.uri, "use one URI");
+        if (/^turns?:/i.test(uri)) {
+            throw new ConfigError(`${at}.uri`, "is a TURN URI, but Stuns takes only stun: and stuns: URIs (a TURN server needs credentials)", fields.uri, "use the server's stun: URI, e.g. stun:turn.example.com:3478");
+        }
         const m = STUN_URI.exec(uri);
         if (!m || (m[1] !== undefined && (Number(m[1]) < 1 || Number(m[1]) > 65535))) {
-            throw new ConfigError(`${at}.uri`, "is not a STUN/TURN URI", fields.uri, "use stun:host:port, e.g. stun:stun.example.com:3478");
+            throw new ConfigError(`${at}.uri`, "is not a STUN URI", fields.uri, "use stun:host:port, e.g. stun:stun.example.com:3478");
         }
         return { proto: proto as HostProto, uri };
     });

@@ -6,9 +6,9 @@ import { relayDnsName } from "../naming";
 import type { Preset } from "../presets";
 import { RawReader, scalarText } from "../reader";
 import { goDurationSeconds, isAmiId, isAwsRegion, isDnsLabel, isGcpRegion } from "../syntax";
-import type { Cloud, RelaySettings, Settings } from "../types";
-import { PORT_RANGE, checkEc2InstanceType, checkUnprivilegedPort } from "./common";
-import { RELAY_METRICS_PORT } from "../../host/ports";
+import type { Cloud, RelaySettings, RelayTlsMode, Settings } from "../types";
+import { PORT_RANGE, checkEc2InstanceType } from "./common";
+import { ACME_TLS_ALPN_PORT, RELAY_METRICS_PORT, STUN_PORT } from "../../host/ports";
 
 /** relay-<name> must stay a valid DNS label with room to spare. */
 export const MAX_RELAY_NAME_LENGTH = 40;
@@ -54,16 +54,14 @@ export function readRelays(r: RawReader, ctx: RelayContext): Pick<Settings, "rel
         );
     }
 
-    const port = checkUnprivilegedPort("relayPort", r.int("relayPort", PORT_RANGE, DEFAULTS.relayPort), DEFAULTS.relayPort);
-    if (port === 22 || port === RELAY_METRICS_PORT) {
-        const what = port === 22 ? "SSH" : "metrics";
-        throw new ConfigError("relayPort", `collides with the relay host's ${what} port`, port, `use another port, e.g. ${DEFAULTS.relayPort}`);
-    }
+    const tls = readRelayTls(r, ctx.cloud);
+    const port = readRelayPort(r, tls.tls);
 
     return {
         relays,
         relay: {
             port,
+            ...tls,
             rootVolumeGb: r.int("relayRootVolumeGb", { min: 20, max: 16384 }, ctx.preset.relay.rootVolumeGb),
             ...(amiId !== undefined ? { amiId } : {}),
             credentialsTtl: readCredentialsTtl(r),
@@ -149,4 +147,95 @@ function readCredentialsTtl(r: RawReader): string {
         throw new ConfigError("relayCredentialsTtl", "is longer than the 24h relays accept a token for", ttl, "use 24h or less");
     }
     return ttl;
+}
+
+export const RELAY_TLS_MODES: readonly RelayTlsMode[] = ["letsencrypt", "route53", "files", "none"];
+/** relayPort when relayTls is none: a plaintext relay must not sit on 443 (see readRelayPort). */
+export const PLAINTEXT_RELAY_PORT = 33080;
+const EMAIL = /^[A-Za-z0-9._%+-]+@[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$/;
+const ABSOLUTE_PATH = /^\/[A-Za-z0-9._@+\/-]*[A-Za-z0-9._@+-]$/;
+
+type RelayTls = Pick<Settings["relay"], "tls" | "acmeEmail" | "certFile" | "keyFile">;
+
+/** relayTls and the settings only one mode uses; a setting the chosen mode would ignore is an error. */
+function readRelayTls(r: RawReader, cloud: Cloud): RelayTls {
+    const tls = r.oneOf("relayTls", RELAY_TLS_MODES, DEFAULTS.relayTls);
+    if (tls === "route53" && cloud !== "aws") {
+        throw new ConfigError(
+            "relayTls",
+            `uses Route 53 DNS-01, which needs AWS, but cloud is ${cloud}`,
+            tls,
+            "use letsencrypt (TLS-ALPN-01 on port 443) or files",
+        );
+    }
+    const acmeEmail = r.text("relayAcmeEmail");
+    if (acmeEmail !== undefined) {
+        if (tls !== "route53") {
+            const why =
+                tls === "letsencrypt"
+                    ? "is ignored with relayTls letsencrypt: openZro's relay registers that Let's Encrypt account without a contact"
+                    : `is only used with relayTls route53 (relayTls is ${tls})`;
+            throw new ConfigError("relayAcmeEmail", why, acmeEmail, "leave it unset, or use relayTls route53");
+        }
+        if (!EMAIL.test(acmeEmail)) {
+            throw new ConfigError("relayAcmeEmail", "is not an email address", acmeEmail, "use an address such as ops@example.com");
+        }
+    }
+    const certFile = r.text("relayTlsCertFile");
+    const keyFile = r.text("relayTlsKeyFile");
+    for (const [key, value] of [["relayTlsCertFile", certFile], ["relayTlsKeyFile", keyFile]] as const) {
+        if (tls === "files" && value === undefined) {
+            throw new ConfigError(
+                key,
+                "is required with relayTls files",
+                value,
+                `set the path of the ${key === "relayTlsCertFile" ? "certificate chain" : "private key"} on the relay hosts, e.g. \`pulumi config set ${key} /etc/openzro-relay/tls/${key === "relayTlsCertFile" ? "fullchain.pem" : "privkey.pem"}\``,
+            );
+        }
+        if (tls !== "files" && value !== undefined) {
+            throw new ConfigError(key, `is only used with relayTls files (relayTls is ${tls})`, value, "leave it unset, or use relayTls files");
+        }
+        if (value !== undefined && !ABSOLUTE_PATH.test(value)) {
+            throw new ConfigError(key, "is not an absolute path without spaces", value, "use a path such as /etc/openzro-relay/tls/fullchain.pem");
+        }
+        if (value !== undefined && /^\/(home|root|tmp|var\/tmp)\//.test(value)) {
+            throw new ConfigError(key, "is hidden from the relay by its packaged unit (ProtectHome=true, PrivateTmp=true)", value, "use a path under /etc, e.g. /etc/openzro-relay/tls/fullchain.pem");
+        }
+    }
+    if (certFile !== undefined && certFile === keyFile) {
+        throw new ConfigError("relayTlsKeyFile", "is the same file as relayTlsCertFile", keyFile, "point it at the private key, e.g. /etc/openzro-relay/tls/privkey.pem");
+    }
+    return { tls, ...(acmeEmail !== undefined ? { acmeEmail } : {}), ...(certFile !== undefined ? { certFile, keyFile } : {}) };
+}
+
+/**
+ * 443 with TLS (the port restrictive networks let through; the unit drop-in grants CAP_NET_BIND_SERVICE), 33080
+ * without: a plaintext WebSocket on 443 is what TLS-inspecting middleboxes break first.
+ */
+function readRelayPort(r: RawReader, tls: RelayTlsMode): number {
+    const fallback = tls === "none" ? PLAINTEXT_RELAY_PORT : ACME_TLS_ALPN_PORT;
+    const port = r.int("relayPort", PORT_RANGE, fallback);
+    if (tls === "none") {
+        if (port < 1024) {
+            throw new ConfigError(
+                "relayPort",
+                "is a privileged port (below 1024), which relays get only with TLS (relayTls none)",
+                port,
+                `use a port between 1024 and 65535 such as ${PLAINTEXT_RELAY_PORT}, or turn TLS on with relayTls letsencrypt`,
+            );
+        }
+    }
+    if (tls === "letsencrypt" && port !== ACME_TLS_ALPN_PORT) {
+        throw new ConfigError(
+            "relayPort",
+            `must be ${ACME_TLS_ALPN_PORT} with relayTls letsencrypt: Let's Encrypt validates TLS-ALPN-01 on TCP 443 only`,
+            port,
+            `use ${ACME_TLS_ALPN_PORT}, or relayTls route53 or files for another port`,
+        );
+    }
+    if (port === 22 || port === RELAY_METRICS_PORT || port === STUN_PORT) {
+        const what = port === 22 ? "SSH" : port === STUN_PORT ? "STUN" : "metrics";
+        throw new ConfigError("relayPort", `collides with the relay host's ${what} port`, port, `use another port, e.g. ${fallback}`);
+    }
+    return port;
 }

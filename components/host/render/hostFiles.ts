@@ -21,10 +21,12 @@ import {
     REDIS_CONF_PATH,
     dropInPath,
     envFilePath,
+    stunServerConfPath,
 } from "./paths";
 import { RedisConfOptions, renderRedisConf } from "./redis";
 import { renderRelayEnv } from "./relayEnv";
 import { renderSignalEnv } from "./signalEnv";
+import { StunServerOptions, renderStunServerConf } from "./stunServer";
 import { renderManagementDropIn, renderRelayDropIn, renderSignalDropIn } from "./systemd";
 import { controllerAt } from "./topology";
 
@@ -117,8 +119,18 @@ export function renderControllerFiles(
     return files;
 }
 
+export interface RelayRenderOptions {
+    readonly stun?: StunServerOptions;
+}
+
 /** A relay's files need the relays only: nothing of the controllers or the database (its install waits for neither). */
-export function renderRelayFiles(settings: Settings, topology: Pick<RenderTopology, "relays">, relayIndex: number, secrets: RenderSecrets): HostFile[] {
+export function renderRelayFiles(
+    settings: Settings,
+    topology: Pick<RenderTopology, "relays">,
+    relayIndex: number,
+    secrets: RenderSecrets,
+    options: RelayRenderOptions = {},
+): HostFile[] {
     const relay = settings.relays[relayIndex];
     const handed = topology.relays[relayIndex];
     if (!relay || !handed || topology.relays.length !== settings.relays.length) {
@@ -130,5 +142,7 @@ export function renderRelayFiles(settings: Settings, topology: Pick<RenderTopolo
     return [
         file(envFilePath(settings.hosts.osFamily, "openzro-relay"), renderRelayEnv(settings, relayIndex, secrets), OPENZRO_SECRET, ["openzro-relay"], true),
         ...renderSystemdDropIns(settings, "relay"),
+        // Public (no secret); coturn runs as turnserver and only reads it.
+        file(stunServerConfPath(settings.hosts.osFamily), renderStunServerConf(options.stun), ROOT_PUBLIC, ["coturn"], false),
     ];
 }

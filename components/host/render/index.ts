@@ -16,6 +16,7 @@ export {
     REDIS_DATA_DIR,
     dropInPath,
     envFilePath,
+    stunServerConfPath,
 } from "./paths";
 export type { OpenzroUnit } from "./paths";
 export { MANAGED_HEADER, quoteEnvValue, renderEnvFile } from "./envFile";
@@ -36,7 +37,9 @@ export {
 } from "./managementJson";
 export { databaseDsn, managementEnvEntries, renderManagementEnv } from "./managementEnv";
 export { renderSignalEnv, signalEnvEntries } from "./signalEnv";
-export { relayEnvEntries, renderRelayEnv } from "./relayEnv";
+export { relayEnvEntries, relayTlsEntries, renderRelayEnv } from "./relayEnv";
+export { renderStunServerConf } from "./stunServer";
+export type { StunServerOptions } from "./stunServer";
 export { dashboardEnvEntries, renderDashboardEnv } from "./dashboardEnv";
 export { managementExecStart, renderManagementDropIn, renderRelayDropIn, renderSignalDropIn, signalExecStart } from "./systemd";
 export { TLS_BACKEND_MIN_KEEPALIVE_SECONDS, renderNginxSite, resolveNginxSiteOptions } from "./nginx";

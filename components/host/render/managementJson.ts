@@ -32,7 +32,7 @@ export function publicGrpcUri(settings: Settings): string {
 
 /** Relay.Addresses: every relay's own URL, in configured order (spec §4). */
 export function relayAddresses(settings: Settings): string[] {
-    return settings.relays.map((r) => relayAddress(r.name, settings.domain, settings.relay.port));
+    return settings.relays.map((r) => relayAddress(r.name, settings.domain, settings.relay));
 }
 
 /** The OIDC client secret when one is configured; the host layer must pass it whenever the settings have one. */

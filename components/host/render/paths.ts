@@ -32,6 +32,13 @@ export const NATS_JETSTREAM_DIR = "/var/lib/nats/jetstream";
 export const REDIS_CONF_PATH = "/etc/redis/redis.conf";
 /** Writable for redis-server under the packaged unit's ProtectSystem=strict. */
 export const REDIS_DATA_DIR = "/var/lib/redis";
+/**
+ * coturn's config: the Debian/Ubuntu unit runs `turnserver -c /etc/turnserver.conf` as user turnserver (verified
+ * in coturn_4.6.1-1); the RHEL (EPEL) package keeps it under /etc/coturn.
+ */
+export function stunServerConfPath(osFamily: OsFamily): string {
+    return osFamily === "rhel" ? "/etc/coturn/turnserver.conf" : "/etc/turnserver.conf";
+}
 /** Management's JetStream store: inside the unit's ReadWritePaths (/var/lib/openzro/management). */
 export const MANAGEMENT_JETSTREAM_DIR = "/var/lib/openzro/management/jetstream";
 

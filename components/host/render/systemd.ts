@@ -3,6 +3,7 @@
 // cannot take --metrics-port from env, so flags go on ExecStart; all three daemons default metrics to :9090 (D13).
 import { Settings } from "../../config/types";
 import { MANAGEMENT_METRICS_PORT, MANAGEMENT_PORT, SIGNAL_METRICS_PORT, SIGNAL_PORT } from "../ports";
+import { RELAY_STATE_DIRECTORY, relayUsesAcme } from "../relayTls";
 import { RenderError } from "./errors";
 import { MANAGEMENT_JSON_PATH, OpenzroUnit, envFilePath } from "./paths";
 
@@ -41,7 +42,7 @@ export function signalExecStart(): string {
     ].join(" ");
 }
 
-function dropIn(settings: Settings, unit: OpenzroUnit, execStart?: string): string {
+function dropIn(settings: Settings, unit: OpenzroUnit, execStart?: string, extra: readonly string[] = []): string {
     return [
         "# Managed by Pulumi (openzro). Local edits are overwritten on the next `pulumi up`.",
         "[Service]",
@@ -52,6 +53,7 @@ function dropIn(settings: Settings, unit: OpenzroUnit, execStart?: string): stri
         ...(execStart ? ["ExecStart=", `ExecStart=${execStart}`] : []),
         "Restart=on-failure",
         "RestartSec=15s",
+        ...extra,
         "",
     ].join("\n");
 }
@@ -64,7 +66,27 @@ export function renderSignalDropIn(settings: Settings): string {
     return dropIn(settings, "openzro-signal", signalExecStart());
 }
 
-/** The relay is configured entirely through OZ_* env (OZ_METRICS_PORT included); only the env path changes. */
+/**
+ * The relay is configured entirely through OZ_* env (OZ_METRICS_PORT included). The packaged unit runs it as
+ * openzro under ProtectSystem=strict with no writable path and no capability (release_files/relay/
+ * openzro-relay.service), so Let's Encrypt needs a state directory and a port below 1024 the bind capability.
+ */
 export function renderRelayDropIn(settings: Settings): string {
-    return dropIn(settings, "openzro-relay");
+    const extra: string[] = [];
+    if (relayUsesAcme(settings.relay.tls)) {
+        extra.push(
+            "# Let's Encrypt account and certificates (OZ_LETSENCRYPT_DATA_DIR): created and owned by User=, writable",
+            "# under ProtectSystem=strict, kept across restarts so a restart never re-issues.",
+            `StateDirectory=${RELAY_STATE_DIRECTORY}`,
+            "StateDirectoryMode=0750",
+        );
+    }
+    if (settings.relay.port < 1024) {
+        extra.push(
+            `# Port ${settings.relay.port} is privileged: grant exactly the bind capability, nothing else.`,
+            "AmbientCapabilities=CAP_NET_BIND_SERVICE",
+            "CapabilityBoundingSet=CAP_NET_BIND_SERVICE",
+        );
+    }
+    return dropIn(settings, "openzro-relay", undefined, extra);
 }

@@ -9,8 +9,12 @@
 #                  the embedded-NATS peer URLs use nats://, then answers HTTP 200 on
 #                  /scim/v2/ServiceProviderConfig at --port and /metrics at --metrics-port (default 9090).
 #   openzro-signal run --port --log-file --log-level [--metrics-port]: accepts TCP on --port, /metrics.
-#   openzro-relay  (env only) OZ_EXPOSED_ADDRESS rel(s)://host:port and OZ_AUTH_SECRET required; listens on
-#                  OZ_LISTEN_ADDRESS and serves /metrics on OZ_METRICS_PORT (default 9090).
+#   openzro-relay  (env only) OZ_EXPOSED_ADDRESS rel(s)://host:port and OZ_AUTH_SECRET required; with
+#                  OZ_LETSENCRYPT_DOMAINS it creates <OZ_LETSENCRYPT_DATA_DIR>/letsencrypt like the real relay (under
+#                  the packaged unit's ProtectSystem=strict only a StateDirectory= is writable, so any other
+#                  directory fails), with OZ_TLS_CERT_FILE/KEY it reads both; a rels:// address without a TLS
+#                  source fails; listens on OZ_LISTEN_ADDRESS (below 1024 only with CAP_NET_BIND_SERVICE, as the
+#                  kernel enforces) and serves /metrics on OZ_METRICS_PORT (default 9090).
 # An unknown flag, a bad log level or a port already taken ends the process with an error, as the real
 # daemons do. It does not speak gRPC, run NATS or touch a database. It never prints secret values.
 import base64
@@ -165,6 +169,40 @@ def signal_(argv):
     serve_http(port, {}, "signal (gRPC stand-in)")
 
 
+def writable_under_protect_system_strict(path, env):
+    """ProtectSystem=strict mounts everything read-only except the unit's StateDirectory= (and /dev, /proc, /sys,
+    the private /tmp). systemd tells the process its state directories in $STATE_DIRECTORY."""
+    allowed = [p for p in env.get("STATE_DIRECTORY", "").split(":") if p]
+    real = os.path.realpath(path)
+    return any(real == a or real.startswith(a.rstrip("/") + "/") for a in allowed)
+
+
+def relay_tls(env):
+    """handleTLSConfig (relay/cmd/root.go): route53, then autocert, then files. Returns the source or None."""
+    domains = env.get("OZ_LETSENCRYPT_DOMAINS", "")
+    data_dir = env.get("OZ_LETSENCRYPT_DATA_DIR", "")
+    if env.get("OZ_LETSENCRYPT_AWS_ROUTE53") == "true" or (domains and data_dir):
+        if not data_dir:
+            die("failed to setup TLS config: mkdir certificates: read-only file system")
+        target = os.path.join(data_dir, "letsencrypt")
+        if not writable_under_protect_system_strict(data_dir, env):
+            die("failed to setup TLS config: mkdir %s: read-only file system" % target)
+        try:
+            os.makedirs(target, 0o755, exist_ok=True)
+        except OSError as e:
+            die("failed to setup TLS config: mkdir %s: %s" % (target, e.strerror))
+        return "letsencrypt"
+    cert, key = env.get("OZ_TLS_CERT_FILE", ""), env.get("OZ_TLS_KEY_FILE", "")
+    if cert and key:
+        for path in (cert, key):
+            try:
+                open(path).close()
+            except OSError as e:
+                die("failed to setup TLS config: open %s: %s" % (path, e.strerror))
+        return "files"
+    return None
+
+
 def relay(argv):
     if argv:
         die("unexpected arguments %r (the relay is configured through OZ_* env)" % argv)
@@ -177,6 +215,9 @@ def relay(argv):
         die("invalid exposed address %r: want rel://host:port or rels://host:port" % exposed)
     if not env.get("OZ_AUTH_SECRET"):
         die("auth secret is required")
+    tls = relay_tls(env)
+    if exposed.startswith("rels://") and not tls:
+        die("exposed address %s is rels:// but no TLS source is configured" % exposed)
     listen = env.get("OZ_LISTEN_ADDRESS", ":443")
     port = port_of(listen.rsplit(":", 1)[-1], "OZ_LISTEN_ADDRESS")
     serve_http(port_of(env.get("OZ_METRICS_PORT", "9090"), "OZ_METRICS_PORT"), {"/metrics": 200}, "metrics")
