@@ -471,7 +471,7 @@ describe("converge.sh against a scratch root", () => {
         const first = run(sb, "create", { settings: embedded, host: relay, files: relayFiles }, { OZ_HEALTH_CHECKS: relayHealth });
         expect(first.stderr).toBe("");
         expect(first.status).toBe(0);
-        expect(takeCalls(sb)).toEqual(expect.arrayContaining(["apt-get install openzro-relay=0.53.1", "systemctl restart openzro-relay"]));
+        expect(takeCalls(sb)).toEqual(expect.arrayContaining(["apt-get install openzro-relay=0.53.1 coturn openssl", "systemctl restart coturn", "systemctl restart openzro-relay"]));
         // The relay host has no nginx: its default site is not touched.
         expect(fs.existsSync(path.join(sb.root, "etc/nginx/sites-enabled/default"))).toBe(true);
 
