@@ -1,5 +1,6 @@
 // Pure "does this look right" predicates for config values. No Pulumi, no I/O: validate.ts turns a false into a
 // one-line ConfigError that names the key, the value and the fix.
+import { parseReleaseVersion } from "./releaseVersion";
 
 const LABEL = "[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?";
 const TLD = "(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})";
@@ -102,9 +103,9 @@ export function goDurationSeconds(text: string): number | undefined {
     return total;
 }
 
-/** A pinned package version: 0.53.1 or 0.53.1-alpha.78 (no "v", no ranges, no "latest"). */
+/** A pinned openZro release in its tag form: 0.53.1 or 0.53.1-alpha.87 (no "v", no ranges, no "latest"). */
 export function isPinnedVersion(version: string): boolean {
-    return /^(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)\.(?:0|[1-9][0-9]*)(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?$/.test(version);
+    return parseReleaseVersion(version) !== undefined;
 }
 
 const SSH_KEY_TYPES = ["ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521"];

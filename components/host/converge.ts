@@ -1,6 +1,7 @@
 // What one host runs and how the converge script gets there: packages, systemd units, local health checks,
 // directories and the script variables, turned into payloads (bundle.ts). Pure: settings and resolved facts in,
 // payloads out; the host layer only resolves Outputs and calls these.
+import { packageVersionOf, parseReleaseVersion, releaseVersionProblem } from "../config/releaseVersion";
 import { OsFamily, Settings } from "../config/types";
 import { DATABASE_NAMES, LoadBalancerFacts } from "./facts";
 import { HostFile, ServiceName } from "./files";
@@ -219,6 +220,22 @@ function entries(pairs: readonly (readonly [string, string])[]): string {
     return pairs.map(([k, v]) => `${k}=${v}`).join(" ");
 }
 
+/**
+ * The package version the host installs for an openZro release (0.53.1-alpha.87 → 0.53.1~alpha.87, D30).
+ * The release reaches this point from config or from a promoted stack's output, which config validation never
+ * saw: a value that is not a release fails here, before any command is registered.
+ */
+export function hostPackageVersion(release: string, os: OsFamily): string {
+    const parsed = parseReleaseVersion(release);
+    if (!parsed) {
+        const bad = releaseVersionProblem(release) ?? { problem: "is not a release version", fix: "use e.g. 0.53.1-alpha.87" };
+        throw new Error(
+            `openzroVersion: ${bad.problem} (got ${JSON.stringify(release)}); ${bad.fix} (with promoteFromStack, fix that stack's openzroVersion)`,
+        );
+    }
+    return packageVersionOf(parsed, os);
+}
+
 /** The variables of converge.sh (documented in docs/hosts.md). */
 export function convergeVars(
     settings: Settings,
@@ -226,10 +243,8 @@ export function convergeVars(
     version: string,
     lb: LoadBalancerFacts,
 ): Record<string, string> {
-    if (!/^[0-9A-Za-z.+~:-]+$/.test(version)) {
-        throw new Error(`openzro:version: not a package version (got ${JSON.stringify(version)}); use a published version such as 0.53.1`);
-    }
     const os = settings.hosts.osFamily;
+    const packageVersion = hostPackageVersion(version, os);
     const services = hostServices(settings, host.role, host.name);
     const packages = hostPackages(settings, host.role);
     const timings = drainTimings(lb);
@@ -238,7 +253,8 @@ export function convergeVars(
         OZ_HOST_NAME: host.name,
         OZ_ROLE: host.role,
         OZ_OS_FAMILY: os,
-        OZ_VERSION: version,
+        OZ_RELEASE: version,
+        OZ_VERSION: packageVersion,
         OZ_REPO_URL: OPENZRO_REPO_URL[os],
         OZ_KEY_URL: OPENZRO_KEY_URL,
         OZ_PINNED_PACKAGES: list(packages.pinned),

@@ -183,7 +183,7 @@ function run(
     env: Record<string, string> = {},
 ) {
     const scripts = loadHostScripts();
-    const version = payloadArgs.version ?? "0.53.1";
+    const version = payloadArgs.version ?? "0.53.1-alpha.86";
     const payload = payloadArgs.verify
         ? verifyPayload(payloadArgs.settings, payloadArgs.host, version, LB, scripts)
         : convergePayload(payloadArgs.settings, payloadArgs.host, version, LB, payloadArgs.files, scripts);
@@ -342,21 +342,22 @@ describe("converge.sh against a scratch root", () => {
         expect(run(sb, "create", { settings: embedded, host, files }, { OZ_HEALTH_CHECKS: checks() }).status).toBe(0);
         takeCalls(sb);
 
-        const r = run(sb, "update", { settings: embedded, host: { ...host, clusterPeers: [`127.0.0.1:${signal.port}`] }, files, version: "0.54.0" }, { OZ_HEALTH_CHECKS: checks() });
+        const r = run(sb, "update", { settings: embedded, host: { ...host, clusterPeers: [`127.0.0.1:${signal.port}`] }, files, version: "0.53.1-alpha.87" }, { OZ_HEALTH_CHECKS: checks() });
         expect(r.stderr).toBe("");
         expect(r.status).toBe(0);
         const calls = takeCalls(sb);
-        expect(calls).toContain("apt-get install openzro-management=0.54.0 openzro-signal=0.54.0 openzro-dashboard=0.54.0");
+        // The published package form (D30): the release 0.53.1-alpha.87 is the deb version 0.53.1~alpha.87.
+        expect(calls).toContain("apt-get install openzro-management=0.53.1~alpha.87 openzro-signal=0.53.1~alpha.87 openzro-dashboard=0.53.1~alpha.87");
         expect(calls).toEqual(expect.arrayContaining([
             "systemctl restart openzro-management (drained)",
             "systemctl restart openzro-signal (drained)",
-            'render-env data-version="0.54.0"',
+            'render-env data-version="0.53.1~alpha.87"',
         ]));
         expect(calls.filter((c) => c.startsWith("systemctl") && !c.includes("(drained)"))).toEqual([]);
         // nginx itself did not change: not reloaded.
         expect(calls.some((c) => c.includes("nginx") && c.startsWith("systemctl"))).toBe(false);
         const html = readRoot(sb, "usr/share/openzro-dashboard/index.html");
-        expect(html).toContain('data-version="0.54.0"');
+        expect(html).toContain('data-version="0.53.1~alpha.87"');
         expect(html).toContain(embedded.oidc.issuer);
     });
 
@@ -371,7 +372,7 @@ describe("converge.sh against a scratch root", () => {
             const r = run(sb, "update", { settings: embedded, host, files: next }, { OZ_HEALTH_CHECKS: checks() });
             expect(r.stderr).toBe("");
             expect(r.status).toBe(0);
-            expect(takeCalls(sb)).toEqual(['render-env data-version="0.53.1"']);
+            expect(takeCalls(sb)).toEqual(['render-env data-version="0.53.1~alpha.86"']);
             expect(readRoot(sb, "usr/share/openzro-dashboard/index.html")).toContain(issuer);
         }
     });
@@ -471,11 +472,11 @@ describe("converge.sh against a scratch root", () => {
         const first = run(sb, "create", { settings: embedded, host: relay, files: relayFiles }, { OZ_HEALTH_CHECKS: relayHealth });
         expect(first.stderr).toBe("");
         expect(first.status).toBe(0);
-        expect(takeCalls(sb)).toEqual(expect.arrayContaining(["apt-get install openzro-relay=0.53.1 coturn openssl", "systemctl restart coturn", "systemctl restart openzro-relay"]));
+        expect(takeCalls(sb)).toEqual(expect.arrayContaining(["apt-get install openzro-relay=0.53.1~alpha.86 coturn openssl", "systemctl restart coturn", "systemctl restart openzro-relay"]));
         // The relay host has no nginx: its default site is not touched.
         expect(fs.existsSync(path.join(sb.root, "etc/nginx/sites-enabled/default"))).toBe(true);
 
-        const upgraded = run(sb, "update", { settings: embedded, host: relay, files: relayFiles, version: "0.54.0" }, { OZ_HEALTH_CHECKS: relayHealth });
+        const upgraded = run(sb, "update", { settings: embedded, host: relay, files: relayFiles, version: "0.53.1-alpha.87" }, { OZ_HEALTH_CHECKS: relayHealth });
         expect(upgraded.status).toBe(0);
         const calls = takeCalls(sb);
         expect(calls).toContain("systemctl restart openzro-relay");

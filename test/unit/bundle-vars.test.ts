@@ -147,8 +147,8 @@ describe("convergeVars", () => {
         ).toEqual(["redis"]);
     });
 
-    it.each(["0.53.1 ; rm -rf /", "", "latest\n"])("rejects a version that is not a package version: %j", (version) => {
-        expect(() => convergeVars(settings, { role: "relay", name: "relay-fra", clusterPeers: [] }, version, LB)).toThrow(/^openzro:version: not a package version/);
+    it.each(["0.53.1 ; rm -rf /", "", "latest\n", "0.53.1~alpha.87"])("rejects a version that is not an openZro release: %j", (version) => {
+        expect(() => convergeVars(settings, { role: "relay", name: "relay-fra", clusterPeers: [] }, version, LB)).toThrow(/^openzroVersion: /);
     });
 
     it("has no quorum-bound service and no peers for a single controller", () => {

@@ -133,6 +133,11 @@ describe("values", () => {
     it.each([
         ["0.53.1", true],
         ["0.53.1-alpha.78", true],
+        ["0.53.1-alpha.87", true],
+        ["0.53.1~alpha.87", false],
+        ["0.53.1-alpha.087", false],
+        ["0.53.1-", false],
+        ["0.53.1-alpha..1", false],
         ["1.0.0-rc.1", true],
         ["v0.53.1", false],
         ["0.53", false],

@@ -219,7 +219,7 @@ describe("validateSettings: derived defaults", () => {
 
     it("accepts pre-release versions, IPv6 admin networks, stun:/stuns: URIs and a promotion source", () => {
         const s = valid({
-            openzroVersion: "0.53.1-alpha.78",
+            openzroVersion: "0.53.1-alpha.87",
             sshAllowedCidrs: ["2001:db8:1234::/48"],
             stuns: [
                 { proto: "udp", uri: "stun:stun.example.com:3478" },
@@ -227,7 +227,8 @@ describe("validateSettings: derived defaults", () => {
             ],
             promoteFromStack: "acme/openzro/staging",
         });
-        expect(s.openzroVersion).toBe("0.53.1-alpha.78");
+        // Config and outputs keep the release form; only the host layer uses the package form (0.53.1~alpha.87).
+        expect(s.openzroVersion).toBe("0.53.1-alpha.87");
         expect(s.stuns).toEqual([
             { proto: "udp", uri: "stun:stun.example.com:3478" },
             { proto: "udp", uri: "stuns:[2001:db8::1]:5349" },
@@ -315,9 +316,23 @@ const INVALID: Array<[Partial<Record<keyof RawConfig, unknown>>, string]> = [
     [{ dnsZone: "example.com." }, 'dnsZone: must not end with a dot (got "example.com."); use "example.com"'],
     [{ size: "xl" }, 'size: is not a supported value (got "xl"); use one of: small, medium, large'],
     [{ openzroVersion: "v0.53.1" }, 'openzroVersion: must not start with "v" (got "v0.53.1"); use "0.53.1"'],
+    [{ openzroVersion: "v0.53.1-alpha.87" }, 'openzroVersion: must not start with "v" (got "v0.53.1-alpha.87"); use "0.53.1-alpha.87"'],
     [
         { openzroVersion: "latest" },
-        'openzroVersion: is not a pinned release version (got "latest"); pin an exact release, MAJOR.MINOR.PATCH with an optional pre-release (e.g. 0.53.1 or 0.53.1-alpha.78), so every host runs the same build',
+        'openzroVersion: is not a pinned release version (got "latest"); pin an exact openZro release as tagged, without the v: MAJOR.MINOR.PATCH with an optional pre-release (e.g. 0.53.1-alpha.87), so every host runs the same build',
+    ],
+    // The deb/rpm package form is what `apt-cache madison` shows; config takes the release form (D30).
+    [
+        { openzroVersion: "0.53.1~alpha.87" },
+        'openzroVersion: is the deb/rpm package form, not the release form (got "0.53.1~alpha.87"); use the release tag without "v", "0.53.1-alpha.87" (the hosts install package version 0.53.1~alpha.87 from it)',
+    ],
+    [
+        { openzroVersion: "0.53.1~rc_1" },
+        'openzroVersion: is the deb/rpm package form, not the release form (got "0.53.1~rc_1"); use the release tag without "v", "0.53.1-rc-1" (the hosts install package version 0.53.1~rc_1 from it)',
+    ],
+    [
+        { openzroVersion: "0.53.1-alpha.087" },
+        'openzroVersion: is not a pinned release version (got "0.53.1-alpha.087"); pin an exact openZro release as tagged, without the v: MAJOR.MINOR.PATCH with an optional pre-release (e.g. 0.53.1-alpha.87), so every host runs the same build',
     ],
     [{ logLevel: "verbose" }, 'logLevel: is not a supported value (got "verbose"); use one of: panic, fatal, error, warn, info, debug, trace'],
     [{ tags: { Name: "x" } }, 'tags.Name: is set by the program on every resource (got "x"); use another tag name'],

@@ -3,7 +3,8 @@ import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
 import { SIZE_PRESETS } from "../presets";
 import { RawReader, scalarText } from "../reader";
-import { isAwsRegion, isGcpRegion, isPinnedVersion, isWithinDomain } from "../syntax";
+import { releaseVersionProblem } from "../releaseVersion";
+import { isAwsRegion, isGcpRegion, isWithinDomain } from "../syntax";
 import type { Cloud, LogLevel, OsFamily, Settings, SizePreset } from "../types";
 import { checkDomainName } from "./common";
 
@@ -80,19 +81,12 @@ function readRegion(r: RawReader, cloud: Cloud): string {
 }
 
 function readVersion(r: RawReader): string {
-    const version = r.requiredText("openzroVersion", "0.53.1");
-    if (isPinnedVersion(version)) {
-        return version;
+    const version = r.requiredText("openzroVersion", "0.53.1-alpha.87");
+    const bad = releaseVersionProblem(version);
+    if (bad) {
+        throw new ConfigError("openzroVersion", bad.problem, version, bad.fix);
     }
-    if (/^v/i.test(version) && isPinnedVersion(version.slice(1))) {
-        throw new ConfigError("openzroVersion", 'must not start with "v"', version, `use "${version.slice(1)}"`);
-    }
-    throw new ConfigError(
-        "openzroVersion",
-        "is not a pinned release version",
-        version,
-        "pin an exact release, MAJOR.MINOR.PATCH with an optional pre-release (e.g. 0.53.1 or 0.53.1-alpha.78), so every host runs the same build",
-    );
+    return version;
 }
 
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Package repository and package installs for apt (debian family) and dnf (rhel family).
-# Sourced by converge.sh. Requires common.sh and files.sh. Reads OZ_OS_FAMILY, OZ_REPO_URL, OZ_KEY_URL.
+# Sourced by converge.sh. Requires common.sh and files.sh. Reads OZ_OS_FAMILY, OZ_REPO_URL, OZ_KEY_URL, and OZ_VERSION
+# (package form, 0.53.1~alpha.87) with OZ_RELEASE (openZro's release form, 0.53.1-alpha.87) for messages.
 
 OZ_APT_KEY_ASC=/etc/apt/keyrings/openzro-archive-key.asc
 OZ_APT_KEYRING=/etc/apt/keyrings/openzro-archive-keyring.gpg
@@ -22,7 +23,9 @@ oz_pkg_version() {
     esac
 }
 
-# True when the installed version is the wanted one. A Debian revision (-1) or RPM release is ignored.
+# True when the installed version is the wanted one, both in the published package form (0.53.1~alpha.87: the host
+# layer translates openZro's release form, D30). rpm's %{VERSION} carries no release; a Debian revision (-1), which
+# openZro's packages do not have, is ignored.
 oz_pkg_is_version() {
     local installed
     installed="$(oz_pkg_version "$1")"
@@ -115,13 +118,14 @@ oz_pkg_install() {
                 oz_apt_get update >/dev/null || oz_fail "apt-get update failed; check the repositories in /etc/apt"
                 OZ_APT_UPDATED=1
             fi
-            oz_apt_get install --allow-change-held-packages --no-install-recommends "$@" >/dev/null ||
-                oz_fail "apt-get install $* failed; is version $OZ_VERSION published in $OZ_REPO_URL?"
+            # --allow-downgrades: going back to an earlier release (a rollback) is a pinned install like any other.
+            oz_apt_get install --allow-change-held-packages --allow-downgrades --no-install-recommends "$@" >/dev/null ||
+                oz_fail "apt-get install $* failed; is openZro ${OZ_RELEASE:-$OZ_VERSION} published in $OZ_REPO_URL as package version $OZ_VERSION? check with: apt-cache madison openzro-management"
             ;;
         rhel)
             dnf -y -q --cacheonly install "$@" </dev/null >/dev/null 2>&1 && return 0
             dnf -y -q install "$@" </dev/null >/dev/null ||
-                oz_fail "dnf install $* failed; is version $OZ_VERSION published in $OZ_REPO_URL?"
+                oz_fail "dnf install $* failed; is openZro ${OZ_RELEASE:-$OZ_VERSION} published in $OZ_REPO_URL as package version $OZ_VERSION? check with: dnf --showduplicates list openzro-management"
             ;;
     esac
 }

@@ -6,7 +6,11 @@
 #   <out>/openzro-archive-key.asc   (the public key, what the converge script downloads)
 # The layout answers `deb [signed-by=...] <repo-url> stable main`, exactly the line the converge script writes.
 #
-# Usage: build-repo.sh <out-dir> <version> [<version>...]
+# Versions are given in openZro's release form, as tagged without the "v" (0.53.1-alpha.87), and the packages carry
+# the version openZro's release pipeline publishes for that tag: goreleaser/nfpm parse it as SemVer and join the
+# pre-release with "~" (Version: 0.53.1~alpha.87; a stable 0.54.0 stays 0.54.0), no Debian revision.
+#
+# Usage: build-repo.sh <out-dir> <release-version> [<release-version>...]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -60,7 +64,16 @@ build_dashboard() { # version
     dpkg-deb --root-owner-group -Zgzip --build "$root" "$out/pool/main/openzro-dashboard_${version}_$arch.deb" >/dev/null
 }
 
-for version in "$@"; do
+# nfpm's deb version for a release tag: MAJOR.MINOR.PATCH, then "~" and the SemVer pre-release when there is one.
+deb_version() {
+    local core="${1%%-*}"
+    if [ "$core" = "$1" ]; then printf '%s' "$1"; else printf '%s~%s' "$core" "${1#*-}"; fi
+}
+
+for release in "$@"; do
+    [[ "$release" =~ ^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]] ||
+        { echo "build-repo: $release is not a release version (e.g. 0.53.1-alpha.87)" >&2; exit 1; }
+    version="$(deb_version "$release")"
     build_daemon openzro-management openzro-mgmt openzro-management "$version"
     build_daemon openzro-signal openzro-signal openzro-signal "$version"
     build_daemon openzro-relay openzro-relay openzro-relay "$version"
