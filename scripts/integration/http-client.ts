@@ -31,3 +31,33 @@ export function nginxTimeSeconds(value: string): number {
     if (parts.length === 0 || parts.map((p) => p[0]).join("") !== value) throw new Error(`not an nginx time: ${JSON.stringify(value)}`);
     return parts.reduce((sum, p) => sum + Number(p[1]) * units[p[2]], 0);
 }
+
+/** POST `body` (sent with Content-Length) and collect the answer. */
+export function httpPost(
+    url: string,
+    body: Buffer,
+    opts: { headers?: Record<string, string>; localAddress?: string; timeoutMs?: number } = {},
+): Promise<HttpResult> {
+    return new Promise((resolve, reject) => {
+        const req = http.request(
+            url,
+            {
+                method: "POST",
+                headers: { "content-type": "application/json", "content-length": String(body.length), ...opts.headers },
+                localAddress: opts.localAddress,
+                timeout: opts.timeoutMs ?? 15000,
+                agent: false,
+            },
+            (res) => {
+                let text = "";
+                res.setEncoding("utf8");
+                res.on("data", (c) => (text += c));
+                res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+            },
+        );
+        req.on("timeout", () => req.destroy(new Error(`POST ${url}: timeout`)));
+        // nginx answers 413 and closes while the body is still being sent: keep the answer, not the EPIPE.
+        req.on("error", reject);
+        req.end(body);
+    });
+}

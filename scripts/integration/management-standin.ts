@@ -27,7 +27,14 @@ export interface RunningRest {
     stop(): Promise<void>;
 }
 
-/** The REST half: /scim/v2/ServiceProviderConfig answers 200 without auth (spec §3); /api/* echoes what arrived. */
+/** SCIM discovery endpoints management serves without authentication (handlers/scim/handler.go bypass paths). */
+const SCIM_DISCOVERY = ["/scim/v2/ServiceProviderConfig", "/scim/v2/Schemas", "/scim/v2/ResourceTypes"];
+
+/**
+ * The REST half, routed like management's root router: SCIM 2.0 under /scim/v2 (discovery without auth, every other
+ * SCIM route 401 without a bearer token, as management's auth middleware answers), /api/* echoes what arrived
+ * (with the size of the request body it read), anything else 404.
+ */
 export function startRestStandIn(host: string): Promise<RunningRest> {
     const requests: RecordedRequest[] = [];
     const server = http.createServer((req, res) => {
@@ -36,19 +43,27 @@ export function startRestStandIn(host: string): Promise<RunningRest> {
             res.writeHead(status, { "content-type": "application/json" });
             res.end(JSON.stringify(body));
         };
-        if (req.url === "/scim/v2/ServiceProviderConfig") {
-            json(200, { schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"] });
-        } else if ((req.url ?? "").startsWith("/api/")) {
-            json(200, {
-                standIn: "management-rest",
-                url: req.url,
-                xForwardedFor: req.headers["x-forwarded-for"] ?? null,
-                xRealIp: req.headers["x-real-ip"] ?? null,
-                xForwardedProto: req.headers["x-forwarded-proto"] ?? null,
-            });
-        } else {
-            json(404, { error: "not found" });
-        }
+        const url = req.url ?? "";
+        const seen = () => ({
+            url,
+            xForwardedFor: req.headers["x-forwarded-for"] ?? null,
+            xRealIp: req.headers["x-real-ip"] ?? null,
+            xForwardedProto: req.headers["x-forwarded-proto"] ?? null,
+        });
+        let bodyBytes = 0;
+        req.on("data", (chunk: Buffer) => (bodyBytes += chunk.length));
+        req.on("end", () => {
+            if (SCIM_DISCOVERY.includes(url.split("?")[0])) {
+                json(200, { schemas: ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"], standIn: "management-scim", ...seen() });
+            } else if (url.startsWith("/scim/v2/")) {
+                if (req.headers.authorization) json(200, { standIn: "management-scim", ...seen() });
+                else json(401, { schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "401", detail: "no valid authentication provided" });
+            } else if (url.startsWith("/api/")) {
+                json(200, { standIn: "management-rest", method: req.method, bodyBytes, ...seen() });
+            } else {
+                json(404, { error: "not found" });
+            }
+        });
     });
     return new Promise((resolve, reject) => {
         server.once("error", reject);

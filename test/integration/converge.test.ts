@@ -18,7 +18,17 @@ import { loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 
 jest.setTimeout(300_000);
 
-const NEXT_VERSION = "0.53.2";
+// Release forms (config, outputs); the stand-in repository publishes them the way openZro's release pipeline does
+// (nfpm: 0.53.1-alpha.87 → deb version 0.53.1~alpha.87; D30), so a converge that asked apt for the release form
+// would find nothing. STABLE stands in for a future stable 0.53.1, which must sort after every 0.53.1 pre-release.
+const NEXT_VERSION = "0.53.1-alpha.87";
+const STABLE_VERSION = "0.53.1";
+/** What apt and dpkg call those releases (read off nfpm's deb control template, not computed by the program). */
+const PUBLISHED: Record<string, string> = {
+    "0.53.1-alpha.86": "0.53.1~alpha.86",
+    [NEXT_VERSION]: "0.53.1~alpha.87",
+    [STABLE_VERSION]: "0.53.1",
+};
 /** Short bounds for the tests (the payload's defaults are minutes); drain waits are the LB's business. */
 const TEST_ENV = {
     OZ_REPO_URL: REPO_URL,
@@ -54,6 +64,17 @@ async function curl(host: StandInHost, url: string): Promise<string> {
     return (await host.exec(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "5", url])).stdout;
 }
 
+async function installedVersion(host: StandInHost, pkg: string): Promise<string> {
+    return (await host.exec(["dpkg-query", "-W", "-f", "${Version}", pkg])).stdout.trim();
+}
+
+/** The last transaction in apt's history log: its Upgrade:/Downgrade:/Install: lines. */
+async function lastAptTransaction(host: StandInHost): Promise<string[]> {
+    const log = host.read("/var/log/apt/history.log") ?? "";
+    const last = log.trim().split(/\n\s*\n/).pop() ?? "";
+    return last.split("\n").filter((l) => /^(Install|Upgrade|Downgrade|Remove): /.test(l));
+}
+
 function expectOk(r: ExecResult): void {
     if (r.status !== 0) throw new Error(`converge exited ${r.status}\n--- stdout\n${r.stdout}\n--- stderr\n${r.stderr}`);
 }
@@ -68,7 +89,7 @@ beforeAll(async () => {
     relayFiles = fixture.relayFiles(0, secrets);
     const tarball = debianRootTarball();
     const repo = path.join(workDir, "repo");
-    buildStandInRepo(repo, [fixture.settings.openzroVersion, NEXT_VERSION]);
+    buildStandInRepo(repo, [fixture.settings.openzroVersion, NEXT_VERSION, STABLE_VERSION]);
     [controller, relay] = await Promise.all([
         StandInHost.boot(group, workDir, "controller-1", fixture.topology.controllers[0].hostname, tarball, repo),
         StandInHost.boot(group, workDir, "relay", `openzro-relay-${fixture.settings.relays[0].name}`, tarball, repo),
@@ -86,9 +107,11 @@ describe("controller-1 (production plan)", () => {
     test("first run installs the pinned packages, writes every file with its owner and mode, and starts the services", async () => {
         const r = await converge(controller, controllerPayload(fixture, 0, controllerFiles), "create");
         expectOk(r);
+        // Production pins the release 0.53.1-alpha.86; dpkg knows it as the published 0.53.1~alpha.86.
+        expect(fixture.settings.openzroVersion).toBe("0.53.1-alpha.86");
         const dpkg = await controller.exec(["dpkg-query", "-W", "-f", "${Package}=${Version}\\n", "openzro-management", "openzro-signal", "openzro-dashboard"]);
         expect(dpkg.stdout.trim().split("\n").sort()).toEqual(
-            ["openzro-dashboard", "openzro-management", "openzro-signal"].map((p) => `${p}=${fixture.settings.openzroVersion}`),
+            ["openzro-dashboard", "openzro-management", "openzro-signal"].map((p) => `${p}=0.53.1~alpha.86`),
         );
         expect((await controller.exec(["apt-mark", "showhold"])).stdout.split("\n")).toEqual(
             expect.arrayContaining(["openzro-management", "openzro-signal", "openzro-dashboard"]),
@@ -146,10 +169,37 @@ describe("controller-1 (production plan)", () => {
     test(`a version bump (${NEXT_VERSION}) upgrades the packages and restarts management and signal, not nginx`, async () => {
         const r = await converge(controller, controllerPayload(fixture, 0, controllerFiles, NEXT_VERSION), "update");
         expectOk(r);
-        const dpkg = await controller.exec(["dpkg-query", "-W", "-f", "${Version}\\n", "openzro-management"]);
-        expect(dpkg.stdout.trim()).toBe(NEXT_VERSION);
+        expect(await installedVersion(controller, "openzro-management")).toBe(PUBLISHED[NEXT_VERSION]);
+        // apt saw a newer version (alpha.86 < alpha.87 in dpkg's order), not a downgrade.
+        expect(await lastAptTransaction(controller)).toEqual([expect.stringMatching(/^Upgrade: .*openzro-management:[a-z0-9]+ \(0\.53\.1~alpha\.86, 0\.53\.1~alpha\.87\)/)]);
         const acts = actions(r.calls).filter((a) => /^(restart|start|reload|stop) /.test(a));
         expect(acts.sort()).toEqual(["restart openzro-management", "restart openzro-signal"]);
+        expect(await curl(controller, "http://127.0.0.1/healthz")).toBe("200");
+        expect((await controller.exec(["apt-mark", "showhold"])).stdout.split("\n")).toEqual(
+            expect.arrayContaining(["openzro-management", "openzro-signal", "openzro-dashboard"]),
+        );
+    });
+
+    test("the same payload again changes nothing: the installed 0.53.1~alpha.87 is recognised as the release 0.53.1-alpha.87", async () => {
+        const before = snap(controller);
+        const r = await converge(controller, controllerPayload(fixture, 0, controllerFiles, NEXT_VERSION), "update");
+        expectOk(r);
+        expect(changedPaths(before, snap(controller))).toEqual([]);
+        expect(actions(r.calls)).toEqual([]);
+    });
+
+    test(`the stable release ${STABLE_VERSION} sorts after its pre-releases (0.53.1~alpha.87 < 0.53.1): an upgrade`, async () => {
+        const r = await converge(controller, controllerPayload(fixture, 0, controllerFiles, STABLE_VERSION), "update");
+        expectOk(r);
+        expect(await installedVersion(controller, "openzro-signal")).toBe(PUBLISHED[STABLE_VERSION]);
+        expect(await lastAptTransaction(controller)).toEqual([expect.stringMatching(/^Upgrade: .*openzro-signal:[a-z0-9]+ \(0\.53\.1~alpha\.87, 0\.53\.1\)/)]);
+    });
+
+    test(`a rollback to ${NEXT_VERSION} is a downgrade apt performs for the pinned install`, async () => {
+        const r = await converge(controller, controllerPayload(fixture, 0, controllerFiles, NEXT_VERSION), "update");
+        expectOk(r);
+        expect(await installedVersion(controller, "openzro-dashboard")).toBe(PUBLISHED[NEXT_VERSION]);
+        expect(await lastAptTransaction(controller)).toEqual([expect.stringMatching(/^Downgrade: .*openzro-dashboard:[a-z0-9]+ \(0\.53\.1, 0\.53\.1~alpha\.87\)/)]);
         expect(await curl(controller, "http://127.0.0.1/healthz")).toBe("200");
     });
 
@@ -175,6 +225,8 @@ describe("relay us-east (production plan)", () => {
     test("first run installs the relay, writes its files and the relay answers", async () => {
         const r = await converge(relay, relayPayload(fixture, 0, relayFiles), "create");
         expectOk(r);
+        expect(await installedVersion(relay, "openzro-relay")).toBe(PUBLISHED[fixture.settings.openzroVersion]);
+        expect((await relay.exec(["apt-mark", "showhold"])).stdout.split("\n")).toContain("openzro-relay");
         for (const f of relayFiles) {
             expect({ path: f.path, ...fileState(relay.root, f.path) }).toMatchObject({ path: f.path, mode: f.mode, owner: f.owner, group: f.group });
             expect(relay.read(f.path)).toBe(f.content);

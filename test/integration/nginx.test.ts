@@ -14,7 +14,7 @@ import { MANAGEMENT_PORT, NGINX_GRPC_PORT, NGINX_HTTP_PORT, SIGNAL_PORT } from "
 import { standInMap } from "../../scripts/integration/addresses";
 import { bidiEcho, Clients, clientsFor, rawGrpcResponse, rawUnary, serverStream, unary } from "../../scripts/integration/grpc-clients";
 import { LoadedProtos, loadProtos, RunningGrpc, startSignalGrpc } from "../../scripts/integration/grpc-standins";
-import { httpGet, nginxTimeSeconds } from "../../scripts/integration/http-client";
+import { httpGet, httpPost, nginxTimeSeconds } from "../../scripts/integration/http-client";
 import { RunningManagement, startManagementStandIn } from "../../scripts/integration/management-standin";
 import { DEBIAN_MAIN_CONF, directiveValues, relocateMainConf, serverBlocks, startNginx } from "../../scripts/integration/nginx-runner";
 import { standInTopology } from "../../scripts/integration/plan-topology";
@@ -188,6 +188,48 @@ describe.each(PRODUCTION_CONTROLLERS.map((name, i) => [name, i] as const))("%s b
         expect(seen.xRealIp).toBe("198.51.100.7");
         expect(String(seen.xForwardedFor).split(/,\s*/)).toContain("198.51.100.7");
         expect(seen.xForwardedProto).toBe("https");
+    });
+
+    test("routes SCIM 2.0 to management: /scim/v2/ServiceProviderConfig is management's JSON, not the SPA's index.html", async () => {
+        const r = await httpGet(http("/scim/v2/ServiceProviderConfig"), {
+            localAddress: LOAD_BALANCER,
+            headers: { "X-Forwarded-For": "198.51.100.8", "X-Forwarded-Proto": "https" },
+        });
+        expect(r.status).toBe(200);
+        expect(r.headers["content-type"]).toMatch(/^application\/json/);
+        const seen = JSON.parse(r.body);
+        expect(seen).toMatchObject({ standIn: "management-scim", url: "/scim/v2/ServiceProviderConfig", xRealIp: "198.51.100.8", xForwardedProto: "https" });
+        expect(seen.schemas).toContain("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig");
+        // An IdP's provisioning call reaches management's auth (401 without a token), not a 200 HTML page.
+        const users = await httpGet(http("/scim/v2/Users?filter=userName%20eq%20%22a%40example.com%22"));
+        expect(users.status).toBe(401);
+        const withToken = await httpGet(http("/scim/v2/Users"), { headers: { Authorization: "Bearer nbp_standin" } });
+        expect(JSON.parse(withToken.body)).toMatchObject({ standIn: "management-scim", url: "/scim/v2/Users" });
+    });
+
+    test("serves the dashboard uncached with Service-Worker-Allowed (index, deep links, the OIDC service worker), security headers kept", async () => {
+        fs.writeFileSync(path.join(c().dir, "dashboard", "OidcServiceWorker.js"), "self.addEventListener('fetch', () => {});\n");
+        for (const p of ["/", "/peers/3f2a/details", "/OidcServiceWorker.js", "/assets/app.js"]) {
+            const r = await httpGet(http(p));
+            expect([p, r.status]).toEqual([p, 200]);
+            expect([p, r.headers["cache-control"]]).toEqual([p, "no-store, no-cache, must-revalidate, proxy-revalidate, max-age=0"]);
+            expect([p, r.headers["service-worker-allowed"]]).toEqual([p, "/"]);
+            expect([p, r.headers["x-content-type-options"], r.headers["x-frame-options"]]).toEqual([p, "nosniff", "SAMEORIGIN"]);
+            expect([p, r.headers["strict-transport-security"]]).toEqual([p, expect.stringMatching(/max-age=\d+/)]);
+        }
+        // The API keeps management's own caching: nginx adds none.
+        expect((await httpGet(http("/api/peers"))).headers["cache-control"]).toBeUndefined();
+    });
+
+    test("takes request bodies up to openZro's 32m on /api/ (nginx's default 1m would answer 413), and refuses more", async () => {
+        const fiveMb = Buffer.alloc(5 * 1024 * 1024, 0x20);
+        const ok = await httpPost(http("/api/setup-keys"), fiveMb);
+        expect(ok.status).toBe(200);
+        expect(JSON.parse(ok.body)).toMatchObject({ standIn: "management-rest", method: "POST", bodyBytes: fiveMb.length });
+        const tooBig = await httpPost(http("/api/setup-keys"), Buffer.alloc(33 * 1024 * 1024, 0x20)).catch((e: Error) => e);
+        // nginx refuses on the Content-Length alone: 413 (or the connection closed mid-upload), never management.
+        if (!(tooBig instanceof Error)) expect(tooBig.status).toBe(413);
+        expect(c().management.rest.requests.filter((q) => q.method === "POST").length).toBe(1);
     });
 
     test("does not believe X-Forwarded-For from anyone but the load balancer", async () => {

@@ -117,8 +117,41 @@ describe("nginx site behaviour", () => {
                 expect.stringMatching(/^Referrer-Policy \S+ always$/),
             ]),
         );
-        // A location with its own add_header would silently drop the server's; none may have one.
-        for (const loc of directives(http.children, "location")) expect(directives(loc.children, "add_header")).toEqual([]);
+        // A location with its own add_header silently drops the server's: only the dashboard has its own, and it
+        // repeats every server header.
+        for (const loc of directives(http.children, "location")) {
+            const own = arg0(loc, "add_header");
+            if (loc.args.join(" ") === "/") expect(own).toEqual(expect.arrayContaining(headers));
+            else expect([loc.args.join(" "), own]).toEqual([loc.args.join(" "), []]);
+        }
+    });
+
+    test("the dashboard is never cached and its OIDC service worker may claim the origin, as openZro's dashboard image does", () => {
+        const own = arg0(location(http, "/"), "add_header");
+        // (quotes dropped by the parser) Values as in openZro's dashboard/docker/default.conf.
+        expect(own).toEqual(
+            expect.arrayContaining(["Cache-Control no-store, no-cache, must-revalidate, proxy-revalidate, max-age=0 always", "Service-Worker-Allowed / always"]),
+        );
+        // Not on the API: management's responses keep their own caching headers.
+        expect(arg0(http, "add_header").some((h) => h.startsWith("Cache-Control"))).toBe(false);
+    });
+
+    test("SCIM 2.0 (/scim/v2/, outside /api) goes to management like /api/, with the same headers and body limit", () => {
+        const api = location(http, "/api/");
+        const scim = location(http, "/scim/v2/");
+        expect(arg0(scim, "proxy_pass")).toEqual(["http://127.0.0.1:33073"]);
+        // No URI part on proxy_pass: management sees /scim/v2/... unchanged (it mounts SCIM at the root router).
+        for (const name of ["proxy_pass", "proxy_set_header", "proxy_http_version", "client_max_body_size"]) {
+            expect([name, arg0(scim, name)]).toEqual([name, arg0(api, name)]);
+        }
+        expect(directives(grpc.children, "location").some((l) => l.args.join(" ").includes("scim/v2/Users"))).toBe(false);
+    });
+
+    test("management's REST API takes request bodies up to openZro's 32m, not nginx's 1m default", () => {
+        expect(arg0(location(http, "/api/"), "client_max_body_size")).toEqual(["32m"]);
+        // The dashboard and Dex keep nginx's default.
+        expect(arg0(location(http, "/"), "client_max_body_size")).toEqual([]);
+        expect(arg0(http, "client_max_body_size")).toEqual([]);
     });
 
     test("idle connections outlive the load balancer's idle timeout, so it never reuses one nginx is closing", () => {

@@ -1,5 +1,6 @@
 // The nginx site on every controller, behind the load balancer (spec §3, §6; ARCHITECTURE §1):
-//  - server A, HTTP/1.1 (ALB HTTP target group): dashboard SPA, /api to management, /dex/ to Dex, /healthz;
+//  - server A, HTTP/1.1 (ALB HTTP target group): dashboard SPA, /api and /scim/v2 to management, /dex/ to Dex,
+//    /healthz;
 //  - server B, HTTP/2: management, flow and signal gRPC services. Cleartext (h2c) for the ALB's gRPC target
 //    groups; or, when the load balancer speaks HTTP/2 to backends only over TLS (grpcBackend "tls", GCP), TLS with
 //    a self-signed certificate on NGINX_GRPC_TLS_PORT instead, plus SIGNAL_HEALTH_PATH on both servers.
@@ -138,6 +139,37 @@ function proxyHeaders(): string[] {
     ];
 }
 
+/** Request bodies management's REST API accepts through nginx: openZro's own example site uses 32m (D31). */
+export const MANAGEMENT_BODY_LIMIT = "32m";
+
+function managementLocation(path: string, o: ResolvedNginxSiteOptions): string[] {
+    return [
+        `location ${path} {`,
+        ...indent([`proxy_pass http://${o.managementUpstream};`, ...proxyHeaders(), `client_max_body_size ${MANAGEMENT_BODY_LIMIT};`]),
+        "}",
+    ];
+}
+
+/** Headers on every response of server A, errors included. */
+const SECURITY_HEADERS = [
+    // The browser sees these over HTTPS from the ALB, so HSTS takes effect.
+    'add_header Strict-Transport-Security "max-age=63072000" always;',
+    'add_header X-Content-Type-Options "nosniff" always;',
+    'add_header X-Frame-Options "SAMEORIGIN" always;',
+    'add_header Referrer-Policy "strict-origin-when-cross-origin" always;',
+];
+
+/**
+ * The dashboard's own headers, as openZro's dashboard image sets them (dashboard/docker/default.conf, D32): no
+ * caching of the SPA shell and of OidcServiceWorker.js / OidcTrustedDomains.js, so an upgrade or a changed
+ * dashboard env reaches browsers on the next load instead of a stale OIDC service worker (axa-fr/oidc-client
+ * #1131); the service worker may claim the whole origin.
+ */
+export const DASHBOARD_HEADERS = [
+    'add_header Cache-Control "no-store, no-cache, must-revalidate, proxy-revalidate, max-age=0" always;',
+    'add_header Service-Worker-Allowed "/" always;',
+];
+
 function grpcLocation(path: string, upstream: string, o: ResolvedNginxSiteOptions): string[] {
     return [
         `location ${path} {`,
@@ -200,19 +232,16 @@ export function renderNginxSite(settings: Settings, topology: RenderTopology, op
             `root ${o.dashboardRoot};`,
             "index index.html;",
             "",
-            // The browser sees these over HTTPS from the ALB, so HSTS takes effect.
-            'add_header Strict-Transport-Security "max-age=63072000" always;',
-            'add_header X-Content-Type-Options "nosniff" always;',
-            'add_header X-Frame-Options "SAMEORIGIN" always;',
-            'add_header Referrer-Policy "strict-origin-when-cross-origin" always;',
+            ...SECURITY_HEADERS,
             "",
             ...healthLocation(o),
             ...signalHealth,
             "",
             "# Management REST shares the gRPC port, 33073 (spec §1.3, D3: the port of older examples has no listener).",
-            "location /api/ {",
-            ...indent([`proxy_pass http://${o.managementUpstream};`, ...proxyHeaders()]),
-            "}",
+            ...managementLocation("/api/", o),
+            "",
+            "# SCIM 2.0 provisioning (Okta, Entra ID) is management's too, mounted outside /api (D31).",
+            ...managementLocation("/scim/v2/", o),
             ...(settings.dex.enabled
                 ? [
                       "",
@@ -223,9 +252,10 @@ export function renderNginxSite(settings: Settings, topology: RenderTopology, op
                   ]
                 : []),
             "",
-            "# Dashboard (static export): deep links fall back to the SPA.",
+            "# Dashboard (static export): deep links fall back to the SPA. add_header in a location replaces the",
+            "# server's, so the security headers are repeated with the dashboard's cache headers.",
             "location / {",
-            "    try_files $uri $uri.html $uri/ /index.html;",
+            ...indent([...SECURITY_HEADERS, ...DASHBOARD_HEADERS, "try_files $uri $uri.html $uri/ /index.html;"]),
             "}",
         ]),
         "}",
