@@ -117,6 +117,8 @@ export interface Settings {
         readonly performanceInsights: boolean;
         /** Master user; management connects as this user. */
         readonly username: string;
+        /** The server's max_connections (RDS default for the class, or dbMaxConnections): management's pools fit it. */
+        readonly maxConnections: number;
     };
 
     readonly loadBalancer: {
@@ -149,6 +151,8 @@ export interface Settings {
     readonly dex: {
         readonly enabled: boolean;
         readonly port: number;
+        /** Dex's gRPC API on 127.0.0.1 (connector CRUD): management's OPENZRO_DEX_GRPC_ADDR. */
+        readonly grpcPort: number;
     };
 
     readonly cluster: {
@@ -171,6 +175,8 @@ export interface Settings {
         readonly flowStore: boolean;
         /** OPENZRO_FLOW_RETENTION (Go duration). */
         readonly flowRetention: string;
+        /** OZ_SQL_MAX_OPEN_CONNS: size of each of management's two database pools (main, activity). */
+        readonly dbPoolSize: number;
     };
 
     /** Stuns in management.json: by default one stun:relay-<name>.<domain>:3478 per relay (coturn on every relay). */

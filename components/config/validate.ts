@@ -7,7 +7,7 @@ import { RawReader } from "./reader";
 import { readBastion, readSsh } from "./rules/access";
 import { checkControllerPorts, readCluster, readControllers } from "./rules/controllers";
 import { readCore } from "./rules/core";
-import { readDatabase } from "./rules/database";
+import { readDatabase, readManagementDbPool } from "./rules/database";
 import { readDex, readOidc } from "./rules/identity";
 import { readLoadBalancer } from "./rules/load-balancer";
 import { readManagement, readStuns } from "./rules/management";
@@ -30,8 +30,21 @@ export function validateSettings(raw: RawConfig): Settings {
     checkControllerPorts([
         ["clusterPeerPort", cluster.peerPort],
         ["signalPeerPort", cluster.signalPeerPort],
-        ...(dex.enabled ? ([["dexPort", dex.port]] as const) : []),
+        ...(dex.enabled
+            ? ([
+                  ["dexPort", dex.port],
+                  ["dexGrpcPort", dex.grpcPort],
+              ] as const)
+            : []),
     ]);
+    const database = readDatabase(r, preset);
+    const management = readManagement(r, core.domain);
+    const dbPoolSize = readManagementDbPool(r, {
+        maxConnections: database.maxConnections,
+        controllers: controllers.count,
+        flowStore: management.flowStore,
+        dexEnabled: dex.enabled,
+    });
 
     return {
         ...core,
@@ -41,12 +54,12 @@ export function validateSettings(raw: RawConfig): Settings {
         relays,
         bastion: readBastion(r),
         ssh: readSsh(r, core.hosts.osFamily),
-        database: readDatabase(r, preset),
+        database,
         loadBalancer: readLoadBalancer(r),
         oidc: readOidc(r, core.domain, dex.enabled),
         dex,
         cluster,
-        management: readManagement(r, core.domain),
+        management: { ...management, dbPoolSize },
         stuns: readStuns(r, relayStunServers(relays, core.domain)),
     };
 }

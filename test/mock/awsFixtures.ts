@@ -38,6 +38,7 @@ export function awsTestSettings(overrides: Sections = {}): Settings {
             skipFinalSnapshot: false,
             performanceInsights: true,
             username: "openzro",
+            maxConnections: 1351,
         },
         loadBalancer: {
             idleTimeoutSeconds: 3600,
@@ -56,7 +57,7 @@ export function awsTestSettings(overrides: Sections = {}): Settings {
             idpManagerType: "none",
             deviceAuthFlow: false,
         },
-        dex: { enabled: false, port: 5556 },
+        dex: { enabled: false, port: 5556, grpcPort: 5557 },
         cluster: { coordinator: "embedded", peerPort: 6222, signalPeerPort: 6223 },
         management: {
             dnsDomain: "openzro.internal",
@@ -65,6 +66,7 @@ export function awsTestSettings(overrides: Sections = {}): Settings {
             disableDefaultPolicy: false,
             flowStore: true,
             flowRetention: "720h",
+            dbPoolSize: 25,
         },
         stuns: [{ proto: "udp", uri: "stun:stun.example.com:3478" }],
         hosts: { osFamily: "debian" },

@@ -4,7 +4,9 @@ import { changedInputs, planStack, unwrapSecrets } from "../support";
 import type { PlanResult } from "../support";
 
 const STAGING = "acme/openzro/staging";
-const PROVEN = "0.54.0";
+/** Staging's release (config and outputs keep openZro's release form) and what the hosts install for it (D30). */
+const PROVEN = "0.53.1-alpha.87";
+const PROVEN_PACKAGE = "0.53.1~alpha.87";
 
 /** The vars.env file inside a converge payload (a bash script carrying each file as a base64 here-document). */
 function payloadVars(stdin: string): string {
@@ -53,17 +55,18 @@ describe("promotion from staging to production", () => {
         expect(unwrapSecrets(own.outputs.openzroVersion)).toBe(own.settings.openzroVersion);
     });
 
-    it("every host installs staging's version, none the file's", () => {
+    it("every host installs staging's version in its published package form, none the file's", () => {
+        expect(own.settings.openzroVersion).toBe("0.53.1-alpha.86");
         const versions = convergeVersions(promoted);
         const hosts = Object.keys(versions);
         // 3 controllers and 3 relays in Pulumi.production.yaml.
         expect(hosts.length).toBe(promoted.settings.controllers.count + promoted.settings.relays.length);
         for (const host of hosts) {
-            expect([host, [...new Set(versions[host])]]).toEqual([host, [PROVEN]]);
+            expect([host, [...new Set(versions[host])]]).toEqual([host, [PROVEN_PACKAGE]]);
         }
         const before = convergeVersions(own);
         for (const host of Object.keys(before)) {
-            expect([host, [...new Set(before[host])]]).toEqual([host, [own.settings.openzroVersion]]);
+            expect([host, [...new Set(before[host])]]).toEqual([host, ["0.53.1~alpha.86"]]);
         }
     });
 

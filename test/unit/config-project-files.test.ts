@@ -127,7 +127,7 @@ describe("Pulumi.yaml", () => {
         const minimal = {
             domain: "openzro.example.com",
             dnsZone: "example.com",
-            openzroVersion: "0.53.1",
+            openzroVersion: "0.53.1-alpha.87",
             oidcIssuer: "https://idp.example.com",
             relays: '[{"name":"a","region":"us-east-1"}]',
             sshAllowedCidrs: '["203.0.113.0/24"]',
@@ -195,7 +195,8 @@ describe("the shipped stacks", () => {
     it("production: 3 controllers over 3 zones, relays in three regions, production-safe defaults", () => {
         expect(production.region).toBe("us-east-1");
         expect([production.domain, production.dnsZone, production.size]).toEqual(["openzro.example.com", "example.com", "medium"]);
-        expect(production.openzroVersion).toBe("0.53.1");
+        // A release openZro has tagged (v0.53.1-alpha.86); there is no 0.53.1 release (D30).
+        expect(production.openzroVersion).toBe("0.53.1-alpha.86");
         expect(production.controllers.count).toBe(3);
         expect(production.network.azCount).toBe(3);
         expect(production.cluster.coordinator).toBe("embedded");
@@ -228,7 +229,8 @@ describe("the shipped stacks", () => {
         expect(staging.database.deletionProtection).toBe(false);
         expect(staging.database.skipFinalSnapshot).toBe(true);
         expect(staging.protectResources).toBe(false);
-        expect(staging.openzroVersion).toBe(production.openzroVersion);
+        // One release ahead of production, as during a promotion: the newest tag, v0.53.1-alpha.87.
+        expect(staging.openzroVersion).toBe("0.53.1-alpha.87");
     });
 
     it("use address space that never overlaps, so they can share an account or be peered", () => {

@@ -82,6 +82,7 @@ describe("validateSettings: a minimal valid stack", () => {
                 skipFinalSnapshot: false,
                 performanceInsights: false,
                 username: "openzro_admin",
+                maxConnections: 1351,
             },
             loadBalancer: {
                 idleTimeoutSeconds: 3600,
@@ -100,7 +101,7 @@ describe("validateSettings: a minimal valid stack", () => {
                 idpManagerType: "none",
                 deviceAuthFlow: true,
             },
-            dex: { enabled: false, port: 5556 },
+            dex: { enabled: false, port: 5556, grpcPort: 5557 },
             cluster: { coordinator: "embedded", peerPort: 6222, signalPeerPort: 6223 },
             management: {
                 dnsDomain: "openzro.selfhosted",
@@ -109,6 +110,7 @@ describe("validateSettings: a minimal valid stack", () => {
                 disableDefaultPolicy: false,
                 flowStore: true,
                 flowRetention: "720h",
+                dbPoolSize: 25,
             },
             // Unset stuns: the STUN server on every relay host, one entry per relay, in relay order.
             stuns: [
@@ -209,7 +211,7 @@ describe("validateSettings: derived defaults", () => {
     it("uses this deployment's Dex as the issuer when dexEnabled and no issuer is set", () => {
         const s = valid({ dexEnabled: "true", oidcIssuer: "" });
         expect(s.oidc.issuer).toBe("https://openzro.example.com/dex");
-        expect(s.dex).toEqual({ enabled: true, port: 5556 });
+        expect(s.dex).toEqual({ enabled: true, port: 5556, grpcPort: 5557 });
     });
 
     it("defaults the audience to the client id", () => {

@@ -41,6 +41,7 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
             skipFinalSnapshot: false,
             performanceInsights: false,
             username: "openzro_admin",
+            maxConnections: 1351,
         },
         loadBalancer: {
             idleTimeoutSeconds: 3600,
@@ -59,7 +60,7 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
             idpManagerType: "none",
             deviceAuthFlow: true,
         },
-        dex: { enabled: false, port: 5556 },
+        dex: { enabled: false, port: 5556, grpcPort: 5557 },
         cluster: { coordinator: "embedded", peerPort: 6222, signalPeerPort: 6223 },
         management: {
             dnsDomain: "openzro.selfhosted",
@@ -68,6 +69,7 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
             disableDefaultPolicy: false,
             flowStore: true,
             flowRetention: "720h",
+            dbPoolSize: 25,
         },
         stuns: [{ proto: "udp", uri: "stun:stun.example.net:3478" }],
         hosts: { osFamily: "debian" },

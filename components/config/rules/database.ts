@@ -4,6 +4,7 @@ import { DEFAULTS } from "../keys";
 import type { Preset } from "../presets";
 import { RawReader } from "../reader";
 import { isRdsInstanceClass } from "../syntax";
+import { MIN_POOL, POSTGRES_DEFAULT_MAX_CONNECTIONS, connectionBudget, rdsDefaultMaxConnections } from "../dbConnections";
 import type { Settings } from "../types";
 
 const STORAGE_RANGE = { min: 20, max: 65536 } as const;
@@ -39,7 +40,44 @@ export function readDatabase(r: RawReader, preset: Preset): Settings["database"]
         skipFinalSnapshot: r.bool("dbSkipFinalSnapshot", DEFAULTS.dbSkipFinalSnapshot),
         performanceInsights: r.bool("dbPerformanceInsights", DEFAULTS.dbPerformanceInsights),
         username: readUsername(r),
+        maxConnections: r.int("dbMaxConnections", MAX_CONNECTIONS_RANGE, rdsDefaultMaxConnections(instanceClass) ?? POSTGRES_DEFAULT_MAX_CONNECTIONS),
     };
+}
+
+/** PostgreSQL's own bounds for max_connections (RDS refuses fewer than a handful; 262143 is the server's limit). */
+const MAX_CONNECTIONS_RANGE = { min: 20, max: 262143 } as const;
+
+/**
+ * OZ_SQL_MAX_OPEN_CONNS: management's two pools per process must fit the database's max_connections for every
+ * controller plus one being replaced, after the reserve (components/config/dbConnections.ts, D33).
+ */
+export function readManagementDbPool(
+    r: RawReader,
+    facts: { readonly maxConnections: number; readonly controllers: number; readonly flowStore: boolean; readonly dexEnabled: boolean },
+): number {
+    const budget = connectionBudget(facts);
+    const explicitMax = r.value("dbMaxConnections") !== undefined;
+    if (budget.largestPool < MIN_POOL) {
+        const needed = budget.total(MIN_POOL);
+        throw new ConfigError(
+            explicitMax ? "dbMaxConnections" : "dbInstanceClass",
+            `leaves no room for ${facts.controllers} controllers' database pools (max_connections ${facts.maxConnections}; ${needed} needed for pools of ${MIN_POOL})`,
+            explicitMax ? facts.maxConnections : r.text("dbInstanceClass") ?? "from size",
+            explicitMax
+                ? `raise max_connections in the database's parameter group to at least ${needed} and set dbMaxConnections to it`
+                : `use a larger dbInstanceClass, or set dbMaxConnections to the max_connections of a custom parameter group (at least ${needed})`,
+        );
+    }
+    const pool = r.int("managementDbPoolSize", { min: 1, max: 10000 }, budget.defaultPool);
+    if (pool > budget.largestPool) {
+        throw new ConfigError(
+            "managementDbPoolSize",
+            `needs ${budget.total(pool)} connections for ${facts.controllers} controllers plus one being replaced, more than max_connections ${facts.maxConnections}`,
+            pool,
+            `use at most ${budget.largestPool}, or raise the database's max_connections (dbInstanceClass, or dbMaxConnections with a custom parameter group)`,
+        );
+    }
+    return pool;
 }
 
 function readEngineVersion(r: RawReader): string {

@@ -13,6 +13,7 @@ export function readDex(r: RawReader): Settings["dex"] {
     return {
         enabled: r.bool("dexEnabled", DEFAULTS.dexEnabled),
         port: checkUnprivilegedPort("dexPort", r.int("dexPort", PORT_RANGE, DEFAULTS.dexPort), DEFAULTS.dexPort),
+        grpcPort: checkUnprivilegedPort("dexGrpcPort", r.int("dexGrpcPort", PORT_RANGE, DEFAULTS.dexGrpcPort), DEFAULTS.dexGrpcPort),
     };
 }
 

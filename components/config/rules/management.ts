@@ -14,7 +14,7 @@ const SET_STUN = "`pulumi config set --path 'stuns[0].proto' udp` and `pulumi co
 /** stun:/stuns: only (RFC 7064: no query part); TURN needs credentials a Stuns entry cannot carry. */
 const STUN_URI = /^stuns?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-fA-F:.]+\])(?::([0-9]{1,5}))?$/;
 
-export function readManagement(r: RawReader, domain: string): Settings["management"] {
+export function readManagement(r: RawReader, domain: string): Omit<Settings["management"], "dbPoolSize"> {
     const dnsDomain = checkDomainName("managementDnsDomain", r.text("managementDnsDomain", DEFAULTS.managementDnsDomain), DEFAULTS.managementDnsDomain);
     if (dnsDomain.length > MAX_DNS_DOMAIN_LENGTH) {
         throw new ConfigError("managementDnsDomain", `is longer than the ${MAX_DNS_DOMAIN_LENGTH} characters management accepts`, dnsDomain, `use a shorter domain such as ${DEFAULTS.managementDnsDomain}`);

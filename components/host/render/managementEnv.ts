@@ -38,8 +38,13 @@ export function managementEnvEntries(
                   ["OPENZRO_FLOW_RETENTION", settings.management.flowRetention],
               ] as const)
             : []),
+        // Both pools (main and activity) read it; unset, each is runtime.NumCPU() (D33, sized against max_connections).
+        ["OZ_SQL_MAX_OPEN_CONNS", String(settings.management.dbPoolSize)],
         // One WireGuard identity for every replica, or peers fail half their requests behind the LB (D6).
         ["OPENZRO_MGMT_WG_PRIVATE_KEY", secrets.managementWgPrivateKey],
+        // Connector CRUD of the dashboard's "Authentication Providers" page talks to the controller's own Dex over
+        // its gRPC API; loopback is the only address management accepts without mTLS (dex_proxy.FromEnv, D34).
+        ...(settings.dex.enabled ? ([["OPENZRO_DEX_GRPC_ADDR", `127.0.0.1:${settings.dex.grpcPort}`]] as const) : []),
         ...managementCoordinatorEnv(settings, topology, controllerIndex, secrets),
     ];
 }
@@ -51,7 +56,7 @@ export function renderManagementEnv(
     secrets: RenderSecrets,
 ): string {
     return renderEnvFile(
-        ["openzro-management: DSNs, shared WireGuard key, cluster coordinator (management reads no DSN from management.json)."],
+        ["openzro-management: DSNs, pool size, shared WireGuard key, cluster coordinator, Dex gRPC (management reads no DSN from management.json)."],
         managementEnvEntries(settings, topology, controllerIndex, secrets),
     );
 }
