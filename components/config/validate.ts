@@ -40,6 +40,7 @@ export function validateSettings(raw: RawConfig): Settings {
     const database = readDatabase(r, preset);
     const management = readManagement(r, core.domain);
     const dbPoolSize = readManagementDbPool(r, {
+        instanceClass: database.instanceClass,
         maxConnections: database.maxConnections,
         controllers: controllers.count,
         flowStore: management.flowStore,

@@ -223,7 +223,8 @@ function entries(pairs: readonly (readonly [string, string])[]): string {
 /**
  * The package version the host installs for an openZro release (0.53.1-alpha.87 → 0.53.1~alpha.87, D30).
  * The release reaches this point from config or from a promoted stack's output, which config validation never
- * saw: a value that is not a release fails here, before any command is registered.
+ * saw: a value that is not a release fails the preview or update here (in the Output that builds the payloads),
+ * before any converge command runs on a host.
  */
 export function hostPackageVersion(release: string, os: OsFamily): string {
     const parsed = parseReleaseVersion(release);

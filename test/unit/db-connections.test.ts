@@ -128,6 +128,10 @@ describe("config: dbMaxConnections and managementDbPoolSize", () => {
             { dbMaxConnections: "30", controllerCount: 5 },
             "dbMaxConnections: leaves no room for 5 controllers' database pools (max_connections 30; 47 needed for pools of 2) (got 30); raise max_connections in the database's parameter group to at least 47 and set dbMaxConnections to it",
         ],
+        [
+            { dbInstanceClass: "db.t3.micro", controllerCount: 7, dexEnabled: "true", oidcIssuer: "https://openzro.example.com/dex" },
+            "dbInstanceClass: leaves no room for 7 controllers' database pools (max_connections 84; 99 needed for pools of 2) (got \"db.t3.micro\"); use a larger dbInstanceClass, or set dbMaxConnections to the max_connections of a custom parameter group (at least 99)",
+        ],
         [{ dbMaxConnections: "10" }, 'dbMaxConnections: is out of range (got "10"); set a whole number between 20 and 262143'],
         [{ managementDbPoolSize: "0" }, 'managementDbPoolSize: is out of range (got "0"); set a whole number between 1 and 10000'],
         [{ managementDbPoolSize: "ten" }, 'managementDbPoolSize: must be a whole number (got "ten"); set a whole number between 1 and 10000'],

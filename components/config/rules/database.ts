@@ -53,7 +53,13 @@ const MAX_CONNECTIONS_RANGE = { min: 20, max: 262143 } as const;
  */
 export function readManagementDbPool(
     r: RawReader,
-    facts: { readonly maxConnections: number; readonly controllers: number; readonly flowStore: boolean; readonly dexEnabled: boolean },
+    facts: {
+        readonly instanceClass: string;
+        readonly maxConnections: number;
+        readonly controllers: number;
+        readonly flowStore: boolean;
+        readonly dexEnabled: boolean;
+    },
 ): number {
     const budget = connectionBudget(facts);
     const explicitMax = r.value("dbMaxConnections") !== undefined;
@@ -62,7 +68,7 @@ export function readManagementDbPool(
         throw new ConfigError(
             explicitMax ? "dbMaxConnections" : "dbInstanceClass",
             `leaves no room for ${facts.controllers} controllers' database pools (max_connections ${facts.maxConnections}; ${needed} needed for pools of ${MIN_POOL})`,
-            explicitMax ? facts.maxConnections : r.text("dbInstanceClass") ?? "from size",
+            explicitMax ? facts.maxConnections : facts.instanceClass,
             explicitMax
                 ? `raise max_connections in the database's parameter group to at least ${needed} and set dbMaxConnections to it`
                 : `use a larger dbInstanceClass, or set dbMaxConnections to the max_connections of a custom parameter group (at least ${needed})`,
