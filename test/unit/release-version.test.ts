@@ -29,7 +29,7 @@ describe("release form → published package form", () => {
 
     it.each(["debian", "rhel"] as OsFamily[])("the converge variables on %s carry the package form to install and the release form for messages", (os) => {
         const settings = awsTestSettings({ hosts: { osFamily: os } });
-        const vars = convergeVars(settings, { role: "relay", name: "openzro-relay-fra", clusterPeers: [] }, "0.53.1-alpha.87", LB);
+        const vars = convergeVars(settings, { role: "controller", name: "controller-1", clusterPeers: [] }, "0.53.1-alpha.87", LB);
         expect([vars.OZ_VERSION, vars.OZ_RELEASE]).toEqual(["0.53.1~alpha.87", "0.53.1-alpha.87"]);
     });
 
