@@ -2,13 +2,15 @@
 // hosts, the database and the load balancer (components/host/facts.ts), plus the stack outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config/types";
-import { relayAddress } from "../config/naming";
+import { relayAddress, relayHostName } from "../config/naming";
 import { DATABASE_NAMES, FootprintFacts, SshRoute } from "../host/facts";
+import { Alarms } from "./alarms";
 import { UbuntuAmis } from "./ami";
 import { Bastion } from "./bastion";
 import { Certificate } from "./certificate";
 import { Controllers } from "./controllers";
 import { Database } from "./database";
+import { GameDay } from "./gameDay";
 import { LoadBalancer } from "./loadBalancer";
 import { Network } from "./network";
 import { RegionalProviders, relayRegions } from "./providers";
@@ -16,6 +18,7 @@ import { RelayRegion } from "./relayRegion";
 import { SecurityGroups } from "./securityGroups";
 import { SshKeys } from "./sshKey";
 import { relayVpcPlan } from "./relayVpcPlan";
+import { roundRobinSlot } from "./zones";
 import { assertAwsSettings } from "./validate";
 
 export interface AwsFootprintArgs {
@@ -139,6 +142,46 @@ export class AwsFootprint extends pulumi.ComponentResource {
             }
             return found;
         });
+
+        const alarms = new Alarms(
+            name,
+            {
+                settings,
+                providerFor: (region) => providers.for(region),
+                regions: providers.regions(),
+                primary,
+                loadBalancerArn: loadBalancer.arn,
+                targetGroupArns: loadBalancer.targetGroupArns,
+                databaseIdentifier: database.instance.identifier,
+                natGatewayIds: network.natGatewayIds,
+                instances: [
+                    ...controllers.hosts.map((h) => ({ name: h.name, role: "controller" as const, region: settings.region, instanceId: h.instance.id })),
+                    ...relaysInOrder.map(({ relay, host }) => ({ name: relayHostName(relay.name), role: "relay" as const, region: relay.region, instanceId: host.instance.id })),
+                    { name: "bastion", role: "bastion" as const, region: settings.region, instanceId: bastion.instance.id },
+                ],
+                relays: relaysInOrder.map(({ relay, host }) => ({ name: relay.name, publicIp: host.publicIp })),
+            },
+            { parent: this },
+        );
+
+        if (settings.gameDay.enabled) {
+            new GameDay(
+                name,
+                {
+                    settings,
+                    zoneNames: network.zoneNames,
+                    // Controllers go round-robin over the private subnets; the bastion lives in public subnet 0.
+                    instances: [
+                        ...controllers.hosts.map((h) => ({ name: h.name, slot: roundRobinSlot(h.index, network.privateSubnetIds.length), arn: h.instance.arn })),
+                        { name: "bastion", slot: 0, arn: bastion.instance.arn },
+                    ],
+                    databaseArn: database.instance.arn,
+                    stopConditionAlarmArns: [alarms.alarms.get("alb-5xx")!.arn],
+                    provider: primary,
+                },
+                { parent: this, providers: { aws: primary } },
+            );
+        }
 
         const user = settings.ssh.user;
         const privateKey = sshKeys.privateKey;

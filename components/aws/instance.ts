@@ -31,6 +31,10 @@ export function hostInstanceArgs(a: HostInstanceArgs): aws.ec2.InstanceArgs {
         // IMDSv2 only, and a hop limit of 1 so nothing forwarded through the host (or a container on it) can
         // reach the metadata service and its role credentials.
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+        // Simplified automatic recovery (the EC2 default for supported types), stated so a console change is undone
+        // by the next `pulumi up`: a failed AWS host moves the instance to healthy hardware with its id, private IP,
+        // Elastic IP and volumes. Status-check alarms (alarms.ts) tell a person; they do not also act.
+        maintenanceOptions: { autoRecovery: "default" },
         rootBlockDevice: {
             volumeType: "gp3",
             volumeSize: a.rootVolumeGb,

@@ -30,6 +30,8 @@ export class Network extends pulumi.ComponentResource {
     /** Plain CIDRs (known before deployment): the ALB's nodes live in these, so they are the real proxy sources. */
     readonly publicSubnetCidrs: readonly string[];
     readonly privateSubnetCidrs: readonly string[];
+    /** NAT gateway ids (one per zone with perAz, one with single): their port allocation errors are alarmed on. */
+    readonly natGatewayIds: pulumi.Output<string>[];
     /** Availability zone of subnet slot i (public[i] and private[i] share it). */
     readonly zoneNames: pulumi.Output<string>[];
 
@@ -124,6 +126,8 @@ export class Network extends pulumi.ComponentResource {
                 { ...childOpts, dependsOn: [igw] },
             );
         });
+
+        this.natGatewayIds = natGateways.map((n) => n.id);
 
         // One private route table per zone, so perAz NAT keeps each zone's egress inside the zone.
         privateSubnets.forEach((subnet, i) => {

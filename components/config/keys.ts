@@ -46,6 +46,15 @@ export const DEFAULTS = {
     flowStore: true,
     flowRetention: "720h",
     osFamily: "debian",
+    alarmEmails: [] as readonly string[],
+    alarmUnhealthyHosts: 0,
+    alarmAlb5xxPercent: 5,
+    alarmDbCpuPercent: 80,
+    alarmDbFreeStoragePercent: 5,
+    alarmDbConnectionsPercent: 80,
+    alarmNatPortErrors: 0,
+    gameDay: false,
+    gameDayStopMinutes: 10,
 } as const;
 
 /** How a key's value is written in Pulumi config. */
@@ -143,6 +152,16 @@ export const CONFIG_KEYS = {
     stuns: spec("object", "derived"),
     osFamily: spec("string", "static"),
     promoteFromStack: spec("string", "optional"),
+    alarmEmails: spec("stringList", "static"),
+    alarmUnhealthyHosts: spec("integer", "static"),
+    alarmAlb5xxPercent: spec("integer", "static"),
+    alarmDbCpuPercent: spec("integer", "static"),
+    alarmDbFreeStoragePercent: spec("integer", "static"),
+    alarmDbConnectionsPercent: spec("integer", "static"),
+    alarmDbMaxConnections: spec("integer", "derived"),
+    alarmNatPortErrors: spec("integer", "static"),
+    gameDay: spec("boolean", "static"),
+    gameDayStopMinutes: spec("integer", "static"),
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -186,6 +186,32 @@ export interface Settings {
         readonly osFamily: OsFamily;
     };
 
+    /** CloudWatch alarms and where they are sent (components/aws/alarms.ts). */
+    readonly alarms: {
+        /** Email addresses subscribed to the alarm topics (each confirms once per topic). */
+        readonly emails: readonly string[];
+        /** Alarm when a target group has more unhealthy controllers than this. */
+        readonly unhealthyHosts: number;
+        /** Alarm when 5xx answers (ALB's own + controllers') exceed this percentage of requests. */
+        readonly alb5xxPercent: number;
+        readonly dbCpuPercent: number;
+        /** Alarm when free storage falls below this percentage of the allocated storage. */
+        readonly dbFreeStoragePercent: number;
+        /** Alarm when connections exceed this percentage of dbMaxConnections. */
+        readonly dbConnectionsPercent: number;
+        /** PostgreSQL max_connections of the instance class (RDS default formula), or the configured value. */
+        readonly dbMaxConnections: number;
+        /** Alarm when a NAT gateway reports more port allocation errors than this in a minute. */
+        readonly natPortErrors: number;
+    };
+
+    /** The "lose one availability zone" experiment (components/aws/gameDay.ts). */
+    readonly gameDay: {
+        readonly enabled: boolean;
+        /** How long the zone's instances stay stopped before FIS starts them again. */
+        readonly stopMinutes: number;
+    };
+
     /** Production reads the openZro version proven by this stack (`<org>/<project>/<stack>`). */
     readonly promoteFromStack?: string;
 }

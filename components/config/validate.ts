@@ -12,6 +12,7 @@ import { readDex, readOidc } from "./rules/identity";
 import { readLoadBalancer } from "./rules/load-balancer";
 import { readManagement, readStuns } from "./rules/management";
 import { readNetwork } from "./rules/network";
+import { readAlarms, readGameDay } from "./rules/operations";
 import { readRelays } from "./rules/relays";
 import type { RelaySettings, Settings, StunServer } from "./types";
 import { relayStunUri } from "./naming";
@@ -47,6 +48,8 @@ export function validateSettings(raw: RawConfig): Settings {
         dexEnabled: dex.enabled,
     });
 
+    const database = readDatabase(r, preset);
+
     return {
         ...core,
         network,
@@ -62,6 +65,13 @@ export function validateSettings(raw: RawConfig): Settings {
         cluster,
         management: { ...management, dbPoolSize },
         stuns: readStuns(r, relayStunServers(relays, core.domain)),
+        alarms: readAlarms(r, database),
+        gameDay: readGameDay(r, {
+            cloud: core.cloud,
+            controllerCount: controllers.count,
+            azCount: network.azCount,
+            multiAz: database.multiAz,
+        }),
     };
 }
 

@@ -382,6 +382,29 @@ const SPECIFIC: Record<string, Specific> = {
         id: physical,
         computed: { arn: regionalArn("logs", req.region, `log-group:${physical}`) },
     }),
+    // The topic's id is its ARN; a subscription's ARN is the topic's plus a uuid ("pending confirmation" for email
+    // until the address confirms, which a plan cannot do).
+    "aws:sns/topic:Topic": (_w, req, physical) => {
+        const arn = regionalArn("sns", req.region, physical);
+        return { id: arn, computed: { arn } };
+    },
+    "aws:sns/topicSubscription:TopicSubscription": (_w, req) => {
+        const arn = `${str(req.inputs.topic) ?? regionalArn("sns", req.region, "topic")}:${seededUuid(req.seed)}`;
+        return { id: arn, computed: { arn, pendingConfirmation: str(req.inputs.protocol) === "email" } };
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": (_w, req) => {
+        const name = str(req.inputs.name) ?? `${req.name}-${hexId(req.seed, 8)}`;
+        return { id: name, computed: { arn: regionalArn("cloudwatch", req.region, `alarm:${name}`) } };
+    },
+    // Health checks are global: their ARN has neither region nor account.
+    "aws:route53/healthCheck:HealthCheck": (_w, req) => {
+        const id = seededUuid(req.seed);
+        return { id, computed: { arn: `arn:aws:route53:::healthcheck/${id}` } };
+    },
+    "aws:fis/experimentTemplate:ExperimentTemplate": (_w, req) => {
+        const id = `EXT${seededString(req.seed, 14, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefghijklmnopqrstuvwxyz")}`;
+        return { id, computed: { arn: regionalArn("fis", req.region, `experiment-template/${id}`) } };
+    },
 };
 
 export interface AwsInvokeRequest {

@@ -70,6 +70,18 @@ export function awsTestSettings(overrides: Sections = {}): Settings {
         },
         stuns: [{ proto: "udp", uri: "stun:stun.example.com:3478" }],
         hosts: { osFamily: "debian" },
+        alarms: {
+            emails: [],
+            unhealthyHosts: 0,
+            alb5xxPercent: 5,
+            dbCpuPercent: 80,
+            dbFreeStoragePercent: 5,
+            dbConnectionsPercent: 80,
+            // db.m7g.xlarge: 16 GiB; 17179869184 / 9531392 = 1802.4
+            dbMaxConnections: 1802,
+            natPortErrors: 0,
+        },
+        gameDay: { enabled: false, stopMinutes: 10 },
     };
     const merged: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(overrides)) {

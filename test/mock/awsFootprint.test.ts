@@ -123,13 +123,13 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
                 new Set([
                     "openzro:aws:Footprint", "openzro:aws:SshKeys", "openzro:aws:Network", "openzro:aws:SecurityGroups",
                     "openzro:aws:Bastion", "openzro:aws:Controllers", "openzro:aws:Database", "openzro:aws:Certificate",
-                    "openzro:aws:LoadBalancer", "openzro:aws:RelayRegion", "openzro:aws:RelayHost",
+                    "openzro:aws:LoadBalancer", "openzro:aws:RelayRegion", "openzro:aws:RelayHost", "openzro:aws:Alarms",
                 ]),
             );
         });
 
         it("gives every tagged AWS resource a Name and a Component tag", () => {
-            const components = new Set(["network", "bastion", "controllers", "relays", "database", "dns", "loadbalancer"]);
+            const components = new Set(["network", "bastion", "controllers", "relays", "database", "dns", "loadbalancer", "monitoring", "gameday"]);
             const tagged = e.all.filter((r) => r.type.startsWith("aws:") && e.inputs(r).tags !== undefined);
             expect(tagged.length).toBeGreaterThan(40);
             for (const r of tagged) {
@@ -654,8 +654,11 @@ describe("AWS footprint, staging shape (1 controller, relaxed data protection)",
         expect(peerRules).toEqual([]);
     });
 
-    it("needs only the primary region's provider when every relay is there", () => {
-        expect(e.ofType("pulumi:providers:aws").map((p) => e.inputs(p).region)).toEqual(["eu-central-1"]);
+    it("needs only the primary region's provider when every relay is there, plus us-east-1 for Route 53 health-check alarms", () => {
+        const providers = e.ofType("pulumi:providers:aws");
+        expect(providers.map((p) => e.inputs(p).region)).toEqual(["eu-central-1", "us-east-1"]);
+        const metrics = providers.find((p) => e.inputs(p).region === "us-east-1")!;
+        expect(e.all.find((r) => r.urn === metrics.parent)?.type).toBe("openzro:aws:Alarms");
         expect(e.ofType(TYPES.keyPair)).toHaveLength(1);
     });
 });

@@ -117,6 +117,18 @@ describe("validateSettings: a minimal valid stack", () => {
                 { proto: "udp", uri: "stun:relay-us-east.openzro.example.com:3478" },
                 { proto: "udp", uri: "stun:relay-eu-west.openzro.example.com:3478" },
             ],
+            alarms: {
+                emails: [],
+                unhealthyHosts: 0,
+                alb5xxPercent: 5,
+                dbCpuPercent: 80,
+                dbFreeStoragePercent: 5,
+                dbConnectionsPercent: 80,
+                // db.m7g.xlarge: 16 GiB; 17179869184 / 9531392 = 1802.4
+                dbMaxConnections: 1802,
+                natPortErrors: 0,
+            },
+            gameDay: { enabled: false, stopMinutes: 10 },
         };
         expect(valid()).toEqual(expected);
     });
