@@ -6,11 +6,10 @@ import type { EnforcementLevel } from "@pulumi/policy";
 import { policies } from "./policies";
 
 /**
- * Staging relaxations (Pulumi.staging.yaml, and a GCP staging stack): a single-zone database that may be destroyed
- * with the stack.
+ * Staging relaxations (Pulumi.staging.yaml, and a GCP staging stack): a database that may be destroyed with the
+ * stack. RDS Multi-AZ is not relaxed: staging's game day fails the database over, which needs the standby.
  */
 export const RELAXED_IN_STAGING: readonly string[] = [
-    "rds-multi-az",
     "rds-deletion-protection",
     "rds-final-snapshot",
     "rds-pulumi-protect",

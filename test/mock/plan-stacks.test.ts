@@ -204,10 +204,11 @@ describe("production plan: the HA shape", () => {
 });
 
 describe("staging plan", () => {
-    it("is the cheaper shape its stack file asks for: single-AZ database, one NAT gateway, relays in two regions", async () => {
+    it("is the cheaper shape its stack file asks for: one NAT gateway, relays in two regions; Multi-AZ database and a game day per zone", async () => {
         const result = await planStack({ stack: "staging" });
         const ofType = (type: string) => result.resources.filter((r) => r.type === type);
-        expect(unwrapSecrets<Record<string, unknown>>(ofType("aws:rds/instance:Instance")[0].inputs).multiAz).toBe(false);
+        expect(unwrapSecrets<Record<string, unknown>>(ofType("aws:rds/instance:Instance")[0].inputs).multiAz).toBe(true);
+        expect(ofType("aws:fis/experimentTemplate:ExperimentTemplate")).toHaveLength(3);
         expect(ofType("aws:ec2/natGateway:NatGateway")).toHaveLength(1);
         expect(result.settings.relays.map((r) => r.region)).toEqual(["us-east-1", "eu-west-1"]);
     });

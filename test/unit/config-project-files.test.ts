@@ -225,7 +225,10 @@ describe("the shipped stacks", () => {
             ["eu-west", "eu-west-1"],
         ]);
         expect(staging.network.natGateways).toBe("single");
-        expect(staging.database.multiAz).toBe(false);
+        // The game day forces a database failover: staging keeps production's Multi-AZ database.
+        expect(staging.gameDay.enabled).toBe(true);
+        expect(production.gameDay.enabled).toBe(false);
+        expect(staging.database.multiAz).toBe(true);
         expect(staging.database.deletionProtection).toBe(false);
         expect(staging.database.skipFinalSnapshot).toBe(true);
         expect(staging.protectResources).toBe(false);
