@@ -4,7 +4,7 @@
 // All loops stop on stop(); each also ends by itself after `maxMs`.
 import * as grpc from "@grpc/grpc-js";
 import * as http from "http";
-import { Clients, clientsFor, unary } from "../../../scripts/integration/grpc-clients";
+import { unary } from "../../../scripts/integration/grpc-clients";
 import { LoadedProtos } from "../../../scripts/integration/grpc-standins";
 import { sleep } from "../../../scripts/integration/processes";
 
@@ -48,7 +48,7 @@ export class ClientLoad {
     readonly breaks: StreamBreak[] = [];
     private running = true;
     private readonly loops: Promise<void>[] = [];
-    private readonly clients: Clients[] = [];
+    private readonly clients: grpc.Client[] = [];
     private readonly calls = new Set<grpc.ClientReadableStream<unknown>>();
 
     constructor(private readonly protos: LoadedProtos, private readonly opts: LoadOptions) {}
@@ -66,8 +66,7 @@ export class ClientLoad {
             })(),
         );
         for (let p = 0; p < o.peers; p++) {
-            const clients = clientsFor(this.protos, `${o.host}:${o.grpcPort}`);
-            this.clients.push(clients);
+            const clients = this.peerClients(`${o.host}:${o.grpcPort}`);
             this.loops.push(
                 (async () => {
                     for (let i = 0; live(); i++) {
@@ -84,8 +83,22 @@ export class ClientLoad {
         }
     }
 
+    /**
+     * A peer's own connections: management and signal each on their own HTTP/2 connection, as a real peer dials
+     * them separately. grpc-js shares one connection per target across clients unless each has a local pool.
+     */
+    private peerClients(target: string) {
+        const creds = grpc.credentials.createInsecure();
+        const options = { "grpc.enable_retries": 0, "grpc.max_reconnect_backoff_ms": 500, "grpc.use_local_subchannel_pool": 1 };
+        const management = new this.protos.management.ManagementService(target, creds, options);
+        const signal = new this.protos.signalexchange.SignalExchange(target, creds, options);
+        this.clients.push(management, signal);
+        return { management, signal };
+    }
+
     /** One peer's Sync stream: held open, reopened when it breaks; each break and recovery is recorded. */
-    private async holdStream(clients: Clients, peer: number, live: () => boolean): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    private async holdStream(clients: { management: any }, peer: number, live: () => boolean): Promise<void> {
         let pendingBreak: StreamBreak | undefined;
         while (live()) {
             await new Promise<void>((resolve) => {
@@ -98,8 +111,11 @@ export class ClientLoad {
                 const ended = () => {
                     this.calls.delete(call);
                     if (this.running) {
-                        pendingBreak = { brokeAt: Date.now() };
-                        this.breaks.push(pendingBreak);
+                        // A reopen that fails again before any message is the same outage, not a new one.
+                        if (!pendingBreak || pendingBreak.backAt !== undefined) {
+                            pendingBreak = { brokeAt: Date.now() };
+                            this.breaks.push(pendingBreak);
+                        }
                         this.samples.push({ at: Date.now(), kind: "stream", ok: false });
                     }
                     resolve();
