@@ -366,6 +366,8 @@ const SPECIFIC: Record<string, Specific> = {
         id: `arn:aws:iam::${ACCOUNT_ID}:policy/${physical}`,
         computed: { arn: `arn:aws:iam::${ACCOUNT_ID}:policy/${physical}`, policyId: `ANPA${seededString(req.seed, 17, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")}` },
     }),
+    // An inline policy's id is "<role name>:<policy name>".
+    "aws:iam/rolePolicy:RolePolicy": (_w, req, physical) => ({ id: `${str(req.inputs.role) ?? "role"}:${physical}`, computed: {} }),
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment": (_w, req) => ({
         id: `${str(req.inputs.role) ?? req.name}-${hexId(req.seed, 20)}`,
         computed: {},
