@@ -53,6 +53,7 @@ const UNCHANGEABLE: Record<string, string> = {
     cloud: "only aws is implemented",
     idpManagerType: "must stay none with dexEnabled, which this configuration flips",
     relayAcmeEmail: "only valid with relayTls route53; this configuration uses files to change the path keys",
+    gameDay: "needs a Multi-AZ database and no zone holding a majority, which this configuration flips",
 };
 
 /**
@@ -133,6 +134,15 @@ const DIFFERENT: Record<string, unknown> = {
     flowRetention: "168h",
     stuns: [{ proto: "udp", uri: "stun:stun.example.org:3478" }],
     tags: { team: "network" },
+    alarmEmails: ["oncall@example.org"],
+    alarmUnhealthyHosts: 1,
+    alarmAlb5xxPercent: 10,
+    alarmDbCpuPercent: 90,
+    alarmDbFreeStoragePercent: 10,
+    alarmDbConnectionsPercent: 70,
+    alarmDbMaxConnections: 900,
+    alarmNatPortErrors: 5,
+    gameDayStopMinutes: 5,
 };
 
 describe("no configuration change regenerates the stack's secrets", () => {
