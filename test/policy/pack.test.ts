@@ -93,11 +93,11 @@ describe("policy pack served the way the Pulumi CLI runs it", () => {
         await call<analyzerPb.ConfigureAnalyzerRequest, Empty>(client.configure, req);
 
         const specs = goodSpecs();
-        Object.assign(find(specs, "postgres").props, { multiAz: false, publiclyAccessible: true });
+        Object.assign(find(specs, "postgres").props, { deletionProtection: false, publiclyAccessible: true });
         const db = materialize(specs).find((r) => r.name === "postgres")!;
         const found = diagnostics(await call<analyzerPb.AnalyzeRequest, analyzerPb.AnalyzeResponse>(client.analyze, analyzeRequest(db)));
         expect(found.map((d) => [d.policy, d.level]).sort()).toEqual([
-            ["rds-multi-az", "advisory"],
+            ["rds-deletion-protection", "advisory"],
             ["rds-not-publicly-accessible", "mandatory"],
         ]);
         // Messages name the problem, never a secret value.

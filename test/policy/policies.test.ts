@@ -222,13 +222,20 @@ describe("legitimate variants stay silent", () => {
 });
 
 describe("enforcement per stack", () => {
-    it("a single-AZ database is advisory in staging and mandatory in production", async () => {
+    it("a database without deletion protection is advisory in staging and mandatory in production", async () => {
+        const specs = goodSpecs();
+        find(specs, "postgres").props.deletionProtection = false;
+        const staging = await evaluate(materialize(specs), { stack: "staging" });
+        const production = await evaluate(materialize(specs), { stack: "production" });
+        expect(staging.map((v) => [v.policy, v.enforcementLevel])).toEqual([["rds-deletion-protection", "advisory"]]);
+        expect(production.map((v) => [v.policy, v.enforcementLevel])).toEqual([["rds-deletion-protection", "mandatory"]]);
+    });
+
+    it("a single-AZ database is mandatory in staging too: staging's game day fails the database over", async () => {
         const specs = goodSpecs();
         find(specs, "postgres").props.multiAz = false;
         const staging = await evaluate(materialize(specs), { stack: "staging" });
-        const production = await evaluate(materialize(specs), { stack: "production" });
-        expect(staging.map((v) => [v.policy, v.enforcementLevel])).toEqual([["rds-multi-az", "advisory"]]);
-        expect(production.map((v) => [v.policy, v.enforcementLevel])).toEqual([["rds-multi-az", "mandatory"]]);
+        expect(staging.map((v) => [v.policy, v.enforcementLevel])).toEqual([["rds-multi-az", "mandatory"]]);
     });
 
     it("a public database is mandatory even in staging", async () => {
