@@ -48,8 +48,6 @@ export function validateSettings(raw: RawConfig): Settings {
         dexEnabled: dex.enabled,
     });
 
-    const database = readDatabase(r, preset);
-
     return {
         ...core,
         network,
