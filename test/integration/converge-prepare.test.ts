@@ -14,6 +14,8 @@ import { loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 jest.setTimeout(300_000);
 
 const NEXT_VERSION = "0.53.2";
+// What dpkg knows the production pin as: openZro's deb packages carry the pre-release after "~" (nfpm; D30).
+const PUBLISHED_CURRENT = "0.53.1~alpha.86";
 const MISSING_VERSION = "0.99.0";
 // apt's copy: method copies packages into /var/cache/apt/archives the way an https repository does (file: would
 // install them in place and leave the cache empty, which no real host does).
@@ -84,6 +86,10 @@ afterAll(async () => {
 });
 
 describe("prepare on a fresh host", () => {
+    test("the production pin is the release whose package version this file expects", () => {
+        expect(fixture.settings.openzroVersion).toBe("0.53.1-alpha.86");
+    });
+
     test("configures the repository and downloads the pinned packages, installs nothing and touches no service", async () => {
         const before = snapshot(host.root, WATCHED);
         const r = await run(controllerPreparePayload(fixture, 0), "prepare");
@@ -110,7 +116,7 @@ describe("prepare on a fresh host", () => {
     test("the first install after it needs no download", async () => {
         const r = await withRepositoryUnreachable(() => run(controllerPayload(fixture, 0, files), "create"));
         expectOk(r);
-        expect(await installedVersion("openzro-management")).toBe(`hi ${fixture.settings.openzroVersion}`);
+        expect(await installedVersion("openzro-management")).toBe(`hi ${PUBLISHED_CURRENT}`);
         for (const f of files) expect(host.read(f.path)).toBe(f.content);
     });
 });
@@ -122,7 +128,7 @@ describe(`a version bump (${NEXT_VERSION}) split into prepare and the serial ste
         expectOk(r);
         expect(actions(r.calls)).toEqual([]);
         expect(changedPaths(before, snapshot(host.root, WATCHED.filter((d) => d !== ARCHIVES)))).toEqual([]);
-        expect(await installedVersion("openzro-management")).toBe(`hi ${fixture.settings.openzroVersion}`);
+        expect(await installedVersion("openzro-management")).toBe(`hi ${PUBLISHED_CURRENT}`);
         expect(cachedDebs().some((f) => f.startsWith(`openzro-management_${NEXT_VERSION}_`))).toBe(true);
     });
 

@@ -111,7 +111,7 @@ oz_apt_get() {
 oz_pkg_install() {
     case "$OZ_OS_FAMILY" in
         debian)
-            if oz_apt_get install --no-download --allow-change-held-packages --no-install-recommends "$@" >/dev/null 2>&1; then
+            if oz_apt_get install --no-download --allow-change-held-packages --allow-downgrades --no-install-recommends "$@" >/dev/null 2>&1; then
                 return 0
             fi
             if [ "${OZ_APT_UPDATED:-0}" != 1 ]; then
@@ -139,7 +139,7 @@ oz_pkg_download() {
                 oz_apt_get update >/dev/null || oz_fail "apt-get update failed; check the repositories in /etc/apt"
                 OZ_APT_UPDATED=1
             fi
-            oz_apt_get install --download-only --allow-change-held-packages --no-install-recommends "$@" >/dev/null ||
+            oz_apt_get install --download-only --allow-change-held-packages --allow-downgrades --no-install-recommends "$@" >/dev/null ||
                 oz_fail "apt-get download of $* failed; is version $OZ_VERSION published in $OZ_REPO_URL?"
             ;;
         rhel)
