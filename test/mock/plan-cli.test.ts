@@ -35,7 +35,8 @@ describe("npm run plan", () => {
         expect(run.stdout).toMatch(/^openzro:aws:Footprint openzro$/m);
         expect(run.stdout).toMatch(/^[│ ]*[├└]─ aws:ec2\/instance:Instance \S+ {2}\(eu-west-1\)$/m);
         expect(run.stdout).toMatch(/^Controllers per AZ: /m);
-        expect(run.stdout).toMatch(/^Database \S+: postgres .* Multi-AZ NO/m);
+        // Staging runs a Multi-AZ database so its game day can force a failover (Pulumi.staging.yaml).
+        expect(run.stdout).toMatch(/^Database \S+: postgres .* Multi-AZ yes/m);
         expect(run.stdout).not.toMatch(/-----BEGIN/);
     });
 
