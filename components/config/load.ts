@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, PLAIN_KEYS, SECRET_KEYS, type PlainKey, type SecretKey } from "./keys";
 import type { RawConfig } from "./raw";
 import type { Settings } from "./types";
+import { checkKnownKeys } from "./unknownKeys";
 import { validateSettings } from "./validate";
 
 export { ConfigError } from "./errors";
@@ -38,8 +39,18 @@ export function readRawConfig(): RawConfig {
     };
 }
 
-/** This stack's validated Settings; throws ConfigError on the first bad value. */
+/**
+ * Every config key the stack hands the program, in every namespace. pulumi.Config has no "list keys" call; the
+ * runtime's allConfig() reads the same map Config.get does: PULUMI_CONFIG set by the CLI's language host, or
+ * setAllConfig under the mock runtime (the offline plan and tests).
+ */
+export function stackConfigKeys(): string[] {
+    return Object.keys(pulumi.runtime.allConfig());
+}
+
+/** This stack's validated Settings; throws ConfigError on the first unknown key or bad value. */
 export function loadSettings(): Settings {
+    checkKnownKeys(stackConfigKeys(), CONFIG_NAMESPACE);
     return validateSettings(readRawConfig());
 }
 
