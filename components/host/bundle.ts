@@ -29,6 +29,33 @@ export interface Payload {
     readonly files: readonly PayloadFile[];
     /** Secret inputs a script reads (e.g. "db-password"), written to secrets/<name>. */
     readonly secrets?: Readonly<Record<string, string>>;
+    /**
+     * Secret values that must never leave the host in the command's output (see redactionList). The payload's
+     * own `secrets` are always added. Written to the 0600 file `redact`, never to a command line.
+     */
+    readonly redact?: readonly string[];
+    /**
+     * Whole-run limit: the entry script (and everything it started) is stopped after this many seconds.
+     * Pulumi's customTimeouts do not stop a running remote command, so every payload bounds itself.
+     */
+    readonly timeLimitSeconds: number;
+}
+
+/**
+ * The lines of the `redact` file: every value, each line of a multi-line value, and the JSON-escaped form where
+ * it differs (values inside management.json). Sorted and unique, so the payload stays byte-stable.
+ */
+export function redactionList(values: readonly string[]): string[] {
+    const out = new Set<string>();
+    for (const value of values) {
+        for (const form of [value, JSON.stringify(value).slice(1, -1)]) {
+            for (const line of form.split(/\r?\n/)) {
+                if (line.length >= MIN_REDACTED_LENGTH) out.add(line);
+            }
+        }
+    }
+    // Longest first: a shorter secret inside a longer one must not break the longer one's match.
+    return [...out].sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** A file inside the payload dir: relative path, content, octal mode. */
@@ -44,6 +71,11 @@ const SECRET_NAME = /^[a-z0-9-]+$/;
 const OCTAL_MODE = /^0?[0-7]{3,4}$/;
 const ACCOUNT = /^[a-z_][a-z0-9_-]*$/;
 const UNIT = /^[A-Za-z0-9@_.-]+$/;
+/** Secret values shorter than this are not masked: they would mask ordinary words. Ours are all far longer. */
+export const MIN_REDACTED_LENGTH = 6;
+/** What a masked value becomes in the output. */
+export const REDACTION_MARK = "[secret]";
+
 /** Heredoc terminator: '_' is outside the base64 alphabet, so no encoded line can equal it. */
 const EOF_MARK = "OZ_PAYLOAD_EOF";
 
@@ -126,6 +158,8 @@ export function payloadEntries(p: Payload): PayloadEntry[] {
         if (!SECRET_NAME.test(name)) fail("secret name must be lowercase letters, digits and hyphens", name, "rename it");
         entries.push({ path: `secrets/${name}`, content: (p.secrets ?? {})[name], mode: 0o600 });
     }
+    const redact = redactionList([...(p.redact ?? []), ...Object.values(p.secrets ?? {})]);
+    entries.push({ path: "redact", content: redact.map((v) => `${v}\n`).join(""), mode: 0o600 });
     return entries;
 }
 
@@ -134,6 +168,37 @@ function base64Lines(content: string): string {
     const lines: string[] = [];
     for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
     return lines.join("\n");
+}
+
+/** Seconds between the stop signal and SIGKILL when a run exceeds its limit. */
+export const KILL_AFTER_SECONDS = 30;
+
+/**
+ * Runs the entry script under `timeout` (the whole process group is signalled) and passes its stdout and stderr,
+ * each on its own stream, through a literal-string filter that replaces every line of `redact` with
+ * REDACTION_MARK. Whatever reaches Pulumi (the streamed log, the stdout/stderr outputs, and the error text,
+ * which pulumi-command fills with the whole output whatever `logging` says) has been masked on the host.
+ */
+function runLines(p: Payload): string[] {
+    const limit = p.timeLimitSeconds;
+    if (!Number.isInteger(limit) || limit < 1) fail("timeLimitSeconds must be a whole number of seconds >= 1", String(limit), "fix the payload builder");
+    const entry = shellQuote(p.entrypoint);
+    return [
+        "    oz_payload_redact() {",
+        "        # Secrets come from the 0600 file, never from a command line; output is flushed line by line.",
+        `        awk -v mark=${shellQuote(REDACTION_MARK)} 'FILENAME == ARGV[1] { s[++n] = $0; next }`,
+        "            { line = $0",
+        "              for (i = 1; i <= n; i++) { out = \"\"; while ((p = index(line, s[i])) > 0) { out = out substr(line, 1, p - 1) mark; line = substr(line, p + length(s[i])) } line = out line }",
+        "              print line; fflush() }' \"$d/redact\" -",
+        "    }",
+        "    local rc=0",
+        "    { { timeout --kill-after=" + KILL_AFTER_SECONDS + " " + limit + ` bash "$d/scripts/"${entry} "$d" "$@" </dev/null 2>&1 1>&3 3>&- || echo "$?" >"$d/rc"; } | oz_payload_redact >&2; } 3>&1 | oz_payload_redact`,
+        '    [ ! -f "$d/rc" ] || rc="$(cat "$d/rc")"',
+        '    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then',
+        `        echo "openzro: ERROR: "${entry}" ran longer than its limit of ${limit}s and was stopped; see docs/runbook.md (\"A command hit its time limit\")" >&2`,
+        "    fi",
+        '    return "$rc"',
+    ];
 }
 
 /**
@@ -160,6 +225,6 @@ export function renderPayloadScript(p: Payload): string {
         out.push(`    base64 -d >"$d/${e.path}" <<'${EOF_MARK}'`, base64Lines(e.content), EOF_MARK);
         out.push(`    chmod ${e.mode.toString(8).padStart(4, "0")} "$d/${e.path}"`);
     }
-    out.push(`    bash "$d/scripts/${p.entrypoint}" "$d" "$@" </dev/null`, "}", 'oz_payload_main "$@"', "");
+    out.push(...runLines(p), "}", 'oz_payload_main "$@"', "");
     return out.join("\n");
 }

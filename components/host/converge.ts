@@ -21,7 +21,7 @@ import { autocertCachePath, relayHasTls } from "./relayTls";
 import { DASHBOARD_ENV_PATH, DASHBOARD_ROOT, MANAGEMENT_JETSTREAM_DIR, NATS_JETSTREAM_DIR } from "./render/paths";
 import { Payload, PayloadFile } from "./bundle";
 import { scriptsFor } from "./bundle-scripts";
-import { HOST_WAITS, drainTimings } from "./rollout";
+import { HOST_WAITS, RUN_LIMIT_SECONDS, drainTimings } from "./rollout";
 
 export type HostRole = "controller" | "relay";
 
@@ -287,7 +287,10 @@ export function clusterPeers(settings: Settings, privateIps: readonly string[], 
     return privateIps.filter((_, i) => i !== index).map((ip) => `${ip}:${settings.cluster.peerPort}`);
 }
 
-/** The payload of the converge command: scripts, variables and every file of the host. */
+/**
+ * The payload of the converge command: scripts, variables and every file of the host. `redact`: the secret
+ * values inside the files, masked in whatever the run prints (the host layer passes the real secrets).
+ */
 export function convergePayload(
     settings: Settings,
     host: ConvergeHost,
@@ -295,12 +298,15 @@ export function convergePayload(
     lb: LoadBalancerFacts,
     files: readonly HostFile[],
     scripts: Readonly<Record<string, string>>,
+    redact: readonly string[] = [],
 ): Payload {
     return {
         entrypoint: "converge.sh",
         scripts: scriptsFor(scripts, "converge.sh"),
         vars: convergeVars(settings, host, version, lb),
         files: payloadFiles(settings.hosts.osFamily, files),
+        redact,
+        timeLimitSeconds: RUN_LIMIT_SECONDS.converge,
     };
 }
 
@@ -312,7 +318,7 @@ export function verifyPayload(
     lb: LoadBalancerFacts,
     scripts: Readonly<Record<string, string>>,
 ): Payload {
-    return convergePayload(settings, host, version, lb, [], scripts);
+    return { ...convergePayload(settings, host, version, lb, [], scripts), timeLimitSeconds: RUN_LIMIT_SECONDS.verify };
 }
 
 /** converge.sh variables the prepare mode reads: what the package download needs, nothing else. */
@@ -382,5 +388,6 @@ export function bootstrapPayload(
         },
         files: [],
         secrets: { "db-password": password },
+        timeLimitSeconds: RUN_LIMIT_SECONDS["db-bootstrap"],
     };
 }

@@ -23,7 +23,7 @@ import { renderPayloadScript, sha256Hex } from "./bundle";
 import { loadHostScripts } from "./bundle-scripts";
 import { COMMAND_DIAL, DialSettings, WAIT_DIAL, connectionArgs } from "./converge-connection";
 import { ConvergeHost, HostRole, bootstrapPayload, clusterPeers, convergePayload, preparePayload, verifyPayload } from "./converge";
-import { COMMAND_TIMEOUTS, CommandKind, CommandNode, HOST_WAITS, commandGraph } from "./rollout";
+import { COMMAND_TIMEOUTS, CommandKind, CommandNode, HOST_WAITS, RUN_LIMIT_SECONDS, commandGraph } from "./rollout";
 
 /** The secrets the host layer ships; ClusterSecrets (secrets.ts) provides them. */
 export interface HostSecretsSource {
@@ -89,6 +89,17 @@ function nginxGrpcTls(name: string, parent: pulumi.Resource): { certificatePem: 
         { parent },
     );
     return { certificatePem: cert.certPem, keyPem: pulumi.secret(key.privateKeyPem) };
+}
+
+/**
+ * The secret values this host's files hold (as written, or JSON-escaped): masked in the converge output on the
+ * host (bundle.ts). Only those: a relay's payload must not carry the database password just to mask it.
+ */
+export function secretValuesIn(files: readonly HostFile[], sec: RenderSecrets): string[] {
+    const contents = files.map((f) => f.content);
+    return Object.values(sec)
+        .filter((v): v is string => typeof v === "string" && v !== "")
+        .filter((v) => contents.some((c) => c.includes(v) || c.includes(JSON.stringify(v).slice(1, -1))));
 }
 
 /** The command lines: no secret, only the mode and a digest that makes a changed payload visible in a diff. */
@@ -212,12 +223,16 @@ export class HostLayer extends pulumi.ComponentResource {
             );
             stdinByHost[h.name] = pulumi.secret(
                 pulumi
-                    .all([convergeHost, version, realFiles])
-                    .apply(([ch, v, files]) => renderPayloadScript(convergePayload(settings, ch, v, lb, files, scripts))),
+                    .all([convergeHost, version, realFiles, h.role === "controller" ? realSecrets : relaySecrets])
+                    .apply(([ch, v, files, sec]) =>
+                        renderPayloadScript(convergePayload(settings, ch, v, lb, files, scripts, secretValuesIn(files, sec))),
+                    ),
             );
             digestByHost[h.name] = pulumi
                 .all([convergeHost, version, redactedFiles])
-                .apply(([ch, v, files]) => sha256Hex(renderPayloadScript(convergePayload(settings, ch, v, lb, files, scripts))));
+                .apply(([ch, v, files]) =>
+                    sha256Hex(renderPayloadScript(convergePayload(settings, ch, v, lb, files, scripts, secretValuesIn(files, redacted)))),
+                );
             if (h.role === "controller") {
                 verifyStdinByHost[h.name] = pulumi
                     .all([convergeHost, version])
@@ -305,7 +320,8 @@ function commandSpec(
     switch (kind) {
         case "wait":
             return {
-                args: { create: `bash -s -- ${HOST_WAITS.cloudInitSeconds}`, stdin: inputs.stdin },
+                // `timeout` bounds the whole run on the host: customTimeouts never stop a running command.
+                args: { create: `timeout ${RUN_LIMIT_SECONDS.wait} bash -s -- ${HOST_WAITS.cloudInitSeconds}`, stdin: inputs.stdin },
                 dial: WAIT_DIAL,
                 secretOutputs: false,
             };

@@ -113,6 +113,23 @@ export const HOST_WAITS = {
     databaseRetrySeconds: 10,
 } as const;
 
+/**
+ * Whole-run limits of the host scripts (seconds), enforced on the host with `timeout` (bundle.ts). Pulumi's
+ * customTimeouts bound the SSH dial but never stop a running remote command (pulumi-command runs
+ * session.Run without watching the deadline), so the scripts stop themselves: each limit is above the sum of
+ * the script's own bounded waits and below the command's customTimeout, so the script's message wins.
+ */
+export const RUN_LIMIT_SECONDS: Readonly<Record<CommandKind, number>> = {
+    // cloud-init wait plus a margin for sudo and the shell.
+    wait: HOST_WAITS.cloudInitSeconds + 300,
+    // 30 connection attempts x (10 s connect timeout + 10 s pause), a client install and three statements.
+    "db-bootstrap": 12 * 60,
+    // Package installs (apt lock wait up to 10 min), drain, up to four services x healthSeconds, ready wait.
+    converge: 40 * 60,
+    // Up to three quorum-bound services x verifySeconds, plus a margin.
+    verify: 35 * 60,
+};
+
 /** Pulumi customTimeouts per command kind: above the scripts' own bounds, so the script's message wins. */
 export const COMMAND_TIMEOUTS: Readonly<Record<CommandKind, { readonly create: string; readonly update: string }>> = {
     wait: { create: "30m", update: "30m" },

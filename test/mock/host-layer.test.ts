@@ -325,6 +325,25 @@ describe("HostLayer under the mock runtime", () => {
         }
     });
 
+    it("masks on the host exactly the secrets a payload carries, and bounds every run", () => {
+        const redactList = (key: string) => unpack(run.inputsOf<{ stdin: string }>(cmd(key)).stdin)["redact"].split("\n");
+        const controller = redactList("converge-controller-1");
+        for (const secret of [SECRETS.relayAuthSecret, SECRETS.dataStoreEncryptionKey, SECRETS.managementWgPrivateKey, DB_PASSWORD]) {
+            expect(controller).toContain(secret);
+        }
+        const relay = redactList(`converge-${relays[1]}`);
+        expect(relay).toContain(SECRETS.relayAuthSecret);
+        expect(relay).not.toContain(DB_PASSWORD);
+        expect(redactList("db-bootstrap-controller-1")).toContain(DB_PASSWORD);
+        for (const c of commands.filter((x) => !x.name.startsWith("openzro-wait-"))) {
+            const script = unwrapSecrets<{ stdin: string }>(c.inputs).stdin;
+            expect(script).toMatch(/timeout --kill-after=\d+ \d+ bash "\$d\/scripts\//);
+        }
+        for (const c of commands.filter((x) => x.name.startsWith("openzro-wait-"))) {
+            expect(c.inputs.create).toMatch(/^timeout \d+ bash -s -- \d+$/);
+        }
+    });
+
     it("exposes every host's files with secrets redacted, keyed by host name", async () => {
         const files = await valueOf(run.result.redactedFiles);
         expect(Object.keys(files).sort()).toEqual([...controllers, ...relays].sort());

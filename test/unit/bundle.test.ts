@@ -10,6 +10,7 @@ import {
     contentName,
     payloadEntries,
     renderManifest,
+    redactionList,
     renderPayloadScript,
     renderVarsEnv,
     sha256Hex,
@@ -127,6 +128,7 @@ describe("renderPayloadScript", () => {
             file("/etc/tricky", "OZ_PAYLOAD_EOF\n'quotes' $HOME `cmd` \\ \u00e9\u4e2d\n", { units: [] }),
         ],
         secrets: { "db-password": "p@ss:w\\rd" },
+        timeLimitSeconds: 60,
     };
 
     it("unpacks exactly the payload entries into a private dir, runs the entrypoint with empty stdin, then removes the dir", () => {
@@ -166,6 +168,76 @@ describe("renderPayloadScript", () => {
         }
     });
 
+    it("masks every secret value in a failing run's stdout and stderr, each on its own stream", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "oz-bundle-"));
+        try {
+            const secret = "Zq8-relay-secret-\\value/with$chars";
+            const dbPassword = "pw-from-the-secrets-dir";
+            const leaking: Payload = {
+                ...payload,
+                scripts: {
+                    // Prints the secrets the way a failing service's journal might: bare, inside JSON, twice on a line.
+                    "inspect.sh": [
+                        'printf \'{"Secret":"%s"} and again %s\\n\' "$OZ_SECRET_JSON" "$OZ_SECRET"',
+                        'echo "DSN password=$(cat "$1/secrets/db-password") host=db" >&2',
+                        'echo "multi: line-two-of-the-key" >&2',
+                        "exit 5",
+                    ].join("\n"),
+                },
+                secrets: { "db-password": dbPassword },
+                redact: [secret, "-----BEGIN KEY-----\nline-two-of-the-key\n-----END KEY-----"],
+            };
+            const r = bash(renderPayloadScript(leaking), {
+                env: { TMPDIR: tmp, OZ_SECRET: secret, OZ_SECRET_JSON: JSON.stringify(secret).slice(1, -1) },
+            });
+            expect(r.status).toBe(5);
+            expect(r.stdout).toBe('{"Secret":"[secret]"} and again [secret]\n');
+            expect(r.stderr).toBe("DSN password=[secret] host=db\nmulti: [secret]\n");
+            for (const text of [r.stdout, r.stderr]) {
+                expect(text).not.toContain(dbPassword);
+                expect(text).not.toContain("relay-secret");
+            }
+            expect(fs.readdirSync(tmp)).toEqual([]);
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+
+    it("lists values longest first, with lines of multi-line values and JSON-escaped forms, and skips short ones", () => {
+        expect(redactionList(['ab"cdef', "x1", "line-one\nline-2-long"])).toEqual([
+            "line-one\\nline-2-long",
+            "line-2-long",
+            'ab\\"cdef',
+            "line-one",
+            'ab"cdef',
+        ]);
+    });
+
+    it("stops a run at its time limit, with its children, and says so", () => {
+        const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "oz-bundle-"));
+        try {
+            const marker = path.join(tmp, "child-survived");
+            const slow: Payload = {
+                ...payload,
+                scripts: { "inspect.sh": `echo started; (sleep 2; touch ${marker}) & sleep 30; echo never` },
+                timeLimitSeconds: 1,
+            };
+            const r = bash(renderPayloadScript(slow), { env: { TMPDIR: tmp } });
+            expect(r.status).toBe(124);
+            expect(r.stdout).toBe("started\n");
+            expect(r.stderr).toContain("openzro: ERROR: inspect.sh ran longer than its limit of 1s and was stopped");
+            // The background child was in the same process group and was stopped too.
+            spawnSync("sleep", ["3"]);
+            expect(fs.existsSync(marker)).toBe(false);
+        } finally {
+            fs.rmSync(tmp, { recursive: true, force: true });
+        }
+    });
+
+    it("rejects a payload without a positive whole-second limit", () => {
+        expect(() => renderPayloadScript({ ...payload, timeLimitSeconds: 0 })).toThrow(/timeLimitSeconds/);
+    });
+
     it("runs nothing when the stream is cut short", () => {
         const script = renderPayloadScript({ ...payload, scripts: { "inspect.sh": "echo RAN" } });
         const truncated = script.slice(0, script.lastIndexOf("oz_payload_main"));
@@ -199,6 +271,7 @@ describe("writePayloadDir", () => {
                 scripts: { "converge.sh": "true\n" },
                 vars: { OZ_ROLE: "relay" },
                 files: [file("/etc/default/openzro-relay", "OZ_AUTH_SECRET=x\n")],
+                timeLimitSeconds: 60,
             };
             writePayloadDir(tmp, payload);
             expect(fs.readFileSync(path.join(tmp, contentName(0)), "utf8")).toBe("OZ_AUTH_SECRET=x\n");

@@ -1,5 +1,6 @@
 // The rolling order of the remote commands and the drain timings derived from the load balancer's checks.
-import { commandGraph, drainTimings, READY_MARGIN_SECONDS } from "../../components/host/rollout";
+import { COMMAND_TIMEOUTS, HOST_WAITS, RUN_LIMIT_SECONDS, commandGraph, drainTimings, READY_MARGIN_SECONDS } from "../../components/host/rollout";
+import { KILL_AFTER_SECONDS } from "../../components/host/bundle";
 
 describe("drainTimings", () => {
     it.each([
@@ -107,5 +108,24 @@ describe("commandGraph", () => {
 
     it("rejects an empty controller tier", () => {
         expect(() => commandGraph([], ["relay-fra"])).toThrow(/controllers\.count must be at least 1/);
+    });
+});
+
+describe("whole-run limits of the host scripts", () => {
+    const minutes = (t: string) => Number(/^(\d+)m$/.exec(t)![1]);
+    it.each(Object.keys(RUN_LIMIT_SECONDS) as (keyof typeof RUN_LIMIT_SECONDS)[])(
+        "%s stops itself (limit + kill grace) before Pulumi's customTimeout, so the script's message is the one shown",
+        (kind) => {
+            const bound = RUN_LIMIT_SECONDS[kind] + KILL_AFTER_SECONDS;
+            expect(bound).toBeLessThan(minutes(COMMAND_TIMEOUTS[kind].create) * 60);
+            expect(bound).toBeLessThan(minutes(COMMAND_TIMEOUTS[kind].update) * 60);
+        },
+    );
+
+    it("leave room for the scripts' own bounded waits", () => {
+        expect(RUN_LIMIT_SECONDS.wait).toBeGreaterThan(HOST_WAITS.cloudInitSeconds);
+        expect(RUN_LIMIT_SECONDS.verify).toBeGreaterThan(3 * HOST_WAITS.verifySeconds);
+        expect(RUN_LIMIT_SECONDS["db-bootstrap"]).toBeGreaterThan(HOST_WAITS.databaseAttempts * (HOST_WAITS.databaseRetrySeconds + 10));
+        expect(RUN_LIMIT_SECONDS.converge).toBeGreaterThan(4 * HOST_WAITS.healthSeconds + 600);
     });
 });
