@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config/types";
 import { relayAddress, relayHostName } from "../config/naming";
-import { DATABASE_NAMES, FootprintFacts, SshRoute } from "../host/facts";
+import { DATABASE_NAMES, FootprintFacts, RDS_GLOBAL_CA_BUNDLE_URL, SshRoute } from "../host/facts";
 import { Alarms } from "./alarms";
 import { UbuntuAmis } from "./ami";
 import { Bastion } from "./bastion";
@@ -215,6 +215,8 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 port: database.port,
                 user: database.username,
                 password: database.password,
+                // RDS server certificates chain to the RDS CAs; the hosts download AWS's current bundle.
+                serverCa: { url: RDS_GLOBAL_CA_BUNDLE_URL },
                 mainDatabase: DATABASE_NAMES.main,
                 // The bootstrap connects from a controller: it needs the instance and the rule that lets it in.
                 dependsOn: [database.instance, ...ruleOrNothing(groups, "database-in-5432")],

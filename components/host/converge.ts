@@ -3,7 +3,7 @@
 // payloads out; the host layer only resolves Outputs and calls these.
 import { packageVersionOf, parseReleaseVersion, releaseVersionProblem } from "../config/releaseVersion";
 import { OsFamily, Settings } from "../config/types";
-import { DATABASE_NAMES, LoadBalancerFacts } from "./facts";
+import { DATABASE_APP_ROLE, DATABASE_NAMES, LoadBalancerFacts } from "./facts";
 import { HostFile, ServiceName } from "./files";
 import {
     DRAIN_FILE,
@@ -18,8 +18,9 @@ import {
 } from "./ports";
 import { relayDnsName, relayHostName } from "../config/naming";
 import { autocertCachePath, relayHasTls } from "./relayTls";
-import { DASHBOARD_ENV_PATH, DASHBOARD_ROOT, MANAGEMENT_JETSTREAM_DIR, NATS_JETSTREAM_DIR } from "./render/paths";
+import { DASHBOARD_ENV_PATH, DASHBOARD_ROOT, MANAGEMENT_JETSTREAM_DIR, NATS_JETSTREAM_DIR, POSTGRES_CA_PATH } from "./render/paths";
 import { Payload, PayloadFile } from "./bundle";
+import { renderPostgresCa } from "./render/hostFiles";
 import { scriptsFor } from "./bundle-scripts";
 import { HOST_WAITS, RUN_LIMIT_SECONDS, drainTimings } from "./rollout";
 
@@ -210,6 +211,8 @@ export interface ConvergeHost {
     readonly name: string;
     /** host:port of the other controllers' cluster route listeners (quorum-bound services only). */
     readonly clusterPeers: readonly string[];
+    /** Controllers, when the footprint hands the database's server CA over as a URL: converge.sh downloads it. */
+    readonly databaseCaUrl?: string;
 }
 
 function list(items: readonly string[]): string {
@@ -278,6 +281,10 @@ export function convergeVars(
         OZ_READY_WAIT_SECONDS: String(controller ? timings.readySeconds : 0),
         OZ_HEALTH_TIMEOUT_SECONDS: String(HOST_WAITS.healthSeconds),
         OZ_VERIFY_TIMEOUT_SECONDS: String(HOST_WAITS.verifySeconds),
+        // The database's server CA: downloaded to OZ_DB_CA_FILE when a URL is set (else shipped as a file).
+        OZ_DB_CA_URL: controller ? (host.databaseCaUrl ?? "") : "",
+        OZ_DB_CA_FILE: controller ? POSTGRES_CA_PATH : "",
+        OZ_DB_CA_UNITS: controller ? "openzro-management" : "",
     };
 }
 
@@ -359,6 +366,15 @@ export interface DatabaseTarget {
     readonly port: number;
     readonly user: string;
     readonly mainDatabase: string;
+    /** The server CA as PEM, or (when undefined) `caUrl` to download it from. */
+    readonly serverCaPem?: string;
+    readonly caUrl?: string;
+}
+
+/** Secrets of the database bootstrap: the master password it connects with and the app role's password. */
+export interface BootstrapSecrets {
+    readonly masterPassword: string;
+    readonly appPassword: string;
 }
 
 /** Databases the host layer creates (the cloud creates the main one). */
@@ -366,13 +382,24 @@ export function databasesToCreate(settings: Settings): string[] {
     return [DATABASE_NAMES.activity, DATABASE_NAMES.flow, ...(settings.dex.enabled ? [DATABASE_NAMES.dex] : [])];
 }
 
-/** The database bootstrap's payload; `password` is REDACTED for the offline plan's digest. */
+/** Management's databases: the app role owns exactly these. */
+export function applicationDatabases(db: DatabaseTarget): string[] {
+    return [db.mainDatabase, DATABASE_NAMES.activity, DATABASE_NAMES.flow];
+}
+
+/**
+ * The database bootstrap's payload; the secrets are REDACTED for the offline plan's digest. The server CA
+ * travels as a payload file (not installed: the script only reads it) or as a URL the script downloads.
+ */
 export function bootstrapPayload(
     settings: Settings,
     db: DatabaseTarget,
-    password: string,
+    secrets: BootstrapSecrets,
     scripts: Readonly<Record<string, string>>,
 ): Payload {
+    if ((db.serverCaPem === undefined) === (db.caUrl === undefined)) {
+        throw new Error("database.serverCa: set exactly one of pem or url; the footprint must hand over the database's server CA");
+    }
     return {
         entrypoint: "bootstrap-db.sh",
         scripts: scriptsFor(scripts, "bootstrap-db.sh"),
@@ -383,11 +410,20 @@ export function bootstrapPayload(
             OZ_DB_USER: db.user,
             OZ_DB_MAIN: db.mainDatabase,
             OZ_DB_CREATE: list(databasesToCreate(settings)),
+            OZ_DB_APP_ROLE: DATABASE_APP_ROLE,
+            OZ_DB_APP_DATABASES: list(applicationDatabases(db)),
+            OZ_DB_CA_URL: db.caUrl ?? "",
+            OZ_DB_CA_FILE: POSTGRES_CA_PATH,
+            OZ_DB_CA_UNITS: "",
             OZ_DB_ATTEMPTS: String(HOST_WAITS.databaseAttempts),
             OZ_DB_RETRY_SECONDS: String(HOST_WAITS.databaseRetrySeconds),
+            OZ_DB_STATEMENT_TIMEOUT_SECONDS: String(HOST_WAITS.databaseStatementSeconds),
         },
-        files: [],
-        secrets: { "db-password": password },
+        files:
+            db.serverCaPem === undefined
+                ? []
+                : [{ path: POSTGRES_CA_PATH, mode: "0644", owner: "root", group: "root", units: [], content: renderPostgresCa(db.serverCaPem) }],
+        secrets: { "db-password": secrets.masterPassword, "db-app-password": secrets.appPassword },
         timeLimitSeconds: RUN_LIMIT_SECONDS["db-bootstrap"],
     };
 }

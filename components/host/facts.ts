@@ -42,13 +42,27 @@ export interface RelayFacts {
     readonly instance: pulumi.Resource;
 }
 
+/**
+ * The CA(s) that sign the managed PostgreSQL's server certificate, so clients verify it (sslmode=verify-full).
+ * Cloud-agnostic; exactly one of:
+ * - `pem`: the certificates themselves (GCP: Cloud SQL's `serverCaCerts[*].cert`), shipped to the hosts;
+ * - `url`: an https URL the hosts download them from at converge time (AWS: the RDS global bundle, which is
+ *   rotated by AWS and too large to vendor). The download is checked to be PEM certificates only.
+ */
+export type DatabaseServerCa = { readonly pem: pulumi.Input<string>; readonly url?: undefined } | { readonly url: string; readonly pem?: undefined };
+
+/** The RDS CA bundle for every commercial region (AWS documentation, "Using SSL/TLS to encrypt a connection"). */
+export const RDS_GLOBAL_CA_BUNDLE_URL = "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem";
+
 export interface DatabaseFacts {
     /** Endpoint hostname of the managed PostgreSQL. */
     readonly host: pulumi.Input<string>;
     readonly port: pulumi.Input<number>;
     readonly user: string;
-    /** Secret. */
+    /** Secret. The master (admin) password: only the database bootstrap uses it. */
     readonly password: pulumi.Input<string>;
+    /** Verifies the server's certificate; its names must include `host`. */
+    readonly serverCa: DatabaseServerCa;
     /** Database created by the cloud (the main store); activity/flow/dex are created by the host layer. */
     readonly mainDatabase: string;
     /** Resources the database bootstrap must wait for (instance, and anything that must exist before connecting). */
@@ -77,6 +91,12 @@ export interface FootprintFacts {
     readonly database: DatabaseFacts;
     readonly loadBalancer: LoadBalancerFacts;
 }
+
+/**
+ * The role management connects as: LOGIN, owner of its three databases, and nothing else (no CREATEDB,
+ * CREATEROLE or superuser). The database bootstrap creates it; its password is a RandomPassword of the host layer.
+ */
+export const DATABASE_APP_ROLE = "openzro_app";
 
 /** The three stores management uses, plus Dex's (spec §1.4, HELM naming). */
 export const DATABASE_NAMES = {

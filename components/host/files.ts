@@ -37,7 +37,10 @@ export interface RenderSecrets {
     readonly dataStoreEncryptionKey: string;
     /** OPENZRO_MGMT_WG_PRIVATE_KEY: one WireGuard private key shared by every management replica. */
     readonly managementWgPrivateKey: string;
+    /** Master password: the database bootstrap only; never rendered into a host file. */
     readonly databasePassword: string;
+    /** Password of DATABASE_APP_ROLE, in management's DSNs. */
+    readonly databaseAppPassword: string;
     /** Password of a standalone nats-server (routes) or redis-server (requirepass/masterauth). */
     readonly coordinatorPassword: string;
     /** external-nats / external-redis URL (may carry credentials). */
@@ -51,7 +54,15 @@ export interface RenderSecrets {
 export interface RenderTopology {
     readonly controllers: readonly { readonly name: string; readonly hostname: string; readonly privateIp: string }[];
     readonly relays: readonly { readonly name: string; readonly dnsName: string; readonly publicIp: string }[];
-    readonly database: { readonly host: string; readonly port: number; readonly user: string; readonly mainDatabase: string };
+    readonly database: {
+        readonly host: string;
+        readonly port: number;
+        /** Master user (bootstrap only). Management connects as DATABASE_APP_ROLE. */
+        readonly user: string;
+        readonly mainDatabase: string;
+        /** The server CA when the footprint hands it over as PEM (shipped as POSTGRES_CA_PATH); else downloaded. */
+        readonly serverCaPem?: string;
+    };
     readonly proxyCidrs: readonly string[];
     /** How the load balancer speaks gRPC to nginx (LoadBalancerFacts.grpcBackend). Absent: "h2c". */
     readonly grpcBackend?: "h2c" | "tls";

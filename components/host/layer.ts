@@ -13,6 +13,7 @@
 // install path) exactly when the instance itself was replaced.
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
+import * as random from "@pulumi/random";
 import * as tls from "@pulumi/tls";
 import { relayHostName } from "../config/naming";
 import { Settings } from "../config/types";
@@ -56,6 +57,7 @@ export function redactedSecrets(settings: Settings, grpcBackend: "h2c" | "tls" =
         dataStoreEncryptionKey: REDACTED,
         managementWgPrivateKey: REDACTED,
         databasePassword: REDACTED,
+        databaseAppPassword: REDACTED,
         coordinatorPassword: REDACTED,
         clusterUrl: settings.cluster.url ? REDACTED : undefined,
         oidcClientSecret: settings.oidc.clientSecret ? REDACTED : undefined,
@@ -138,6 +140,10 @@ export class HostLayer extends pulumi.ComponentResource {
         const version = pulumi.output(args.openzroVersion);
         const grpcTls = grpcBackend === "tls" ? nginxGrpcTls(name, this) : undefined;
 
+        const serverCa = facts.database.serverCa;
+        if ((serverCa.pem === undefined) === (serverCa.url === undefined)) {
+            throw new Error("database.serverCa: the footprint must hand over exactly one of pem or url (the database's server CA)");
+        }
         const topology: pulumi.Output<RenderTopology> = pulumi
             .all([
                 pulumi.all(facts.controllers.map((c) => c.privateIp)),
@@ -145,14 +151,28 @@ export class HostLayer extends pulumi.ComponentResource {
                 facts.database.host,
                 facts.database.port,
                 grpcTls ? grpcTls.certificatePem : undefined,
+                serverCa.pem,
             ])
-            .apply(([controllerIps, relayIps, dbHost, dbPort, grpcCertificate]) => ({
+            .apply(([controllerIps, relayIps, dbHost, dbPort, grpcCertificate, caPem]) => ({
                 controllers: facts.controllers.map((c, i) => ({ name: c.name, hostname: c.hostname, privateIp: controllerIps[i] })),
                 relays: facts.relays.map((r, i) => ({ name: r.name, dnsName: r.dnsName, publicIp: relayIps[i] })),
-                database: { host: dbHost, port: Number(dbPort), user: facts.database.user, mainDatabase: facts.database.mainDatabase },
+                database: {
+                    host: dbHost,
+                    port: Number(dbPort),
+                    user: facts.database.user,
+                    mainDatabase: facts.database.mainDatabase,
+                    ...(caPem === undefined ? {} : { serverCaPem: caPem }),
+                },
                 proxyCidrs: [...lb.proxyCidrs],
                 ...(grpcBackend === "tls" ? { grpcBackend, nginxGrpcTlsCertificate: grpcCertificate } : {}),
             }));
+
+        // Management's own role (DATABASE_APP_ROLE): alphanumeric, so it needs no quoting in DSNs or .pgpass.
+        const appPassword = new random.RandomPassword(
+            `${name}-db-app-password`,
+            { length: 40, special: false },
+            { parent: this, additionalSecretOutputs: ["result"] },
+        );
 
         const s = args.secrets;
         const realSecrets: pulumi.Output<RenderSecrets> = pulumi
@@ -165,12 +185,14 @@ export class HostLayer extends pulumi.ComponentResource {
                 settings.cluster.url,
                 settings.oidc.clientSecret,
                 grpcTls ? grpcTls.keyPem : undefined,
+                appPassword.result,
             ])
-            .apply(([relay, dataKey, wgKey, dbPassword, coordinatorPassword, clusterUrl, oidcClientSecret, nginxGrpcTlsKey]) => ({
+            .apply(([relay, dataKey, wgKey, dbPassword, coordinatorPassword, clusterUrl, oidcClientSecret, nginxGrpcTlsKey, dbAppPassword]) => ({
                 relayAuthSecret: relay,
                 dataStoreEncryptionKey: dataKey,
                 managementWgPrivateKey: wgKey,
                 databasePassword: dbPassword,
+                databaseAppPassword: dbAppPassword,
                 coordinatorPassword,
                 clusterUrl,
                 oidcClientSecret,
@@ -213,6 +235,7 @@ export class HostLayer extends pulumi.ComponentResource {
                           role: h.role,
                           name: h.name,
                           clusterPeers: clusterPeers(settings, t.controllers.map((c) => c.privateIp), h.index),
+                          ...(serverCa.url !== undefined ? { databaseCaUrl: serverCa.url } : {}),
                       }))
                     : pulumi.output({ role: h.role, name: h.name, clusterPeers: [] });
             const redactedFiles = filesOf(h.role, h.index, redacted);
@@ -244,18 +267,23 @@ export class HostLayer extends pulumi.ComponentResource {
             .all(facts.controllers.map((c) => digestByHost[c.name]))
             .apply((digests) => sha256Hex(digests.join("\n")));
 
-        const database = pulumi.all([facts.database.host, facts.database.port]).apply(([host, port]) => ({
+        const database = pulumi.all([facts.database.host, facts.database.port, serverCa.pem]).apply(([host, port, caPem]) => ({
             host,
             port: Number(port),
             user: facts.database.user,
             mainDatabase: facts.database.mainDatabase,
+            ...(caPem === undefined ? { caUrl: serverCa.url } : { serverCaPem: caPem }),
         }));
         const bootstrapStdin = pulumi.secret(
             pulumi
-                .all([database, facts.database.password])
-                .apply(([db, password]) => renderPayloadScript(bootstrapPayload(settings, db, password, scripts))),
+                .all([database, facts.database.password, appPassword.result])
+                .apply(([db, masterPassword, appPw]) =>
+                    renderPayloadScript(bootstrapPayload(settings, db, { masterPassword, appPassword: appPw }, scripts)),
+                ),
         );
-        const bootstrapDigest = database.apply((db) => sha256Hex(renderPayloadScript(bootstrapPayload(settings, db, REDACTED, scripts))));
+        const bootstrapDigest = database.apply((db) =>
+            sha256Hex(renderPayloadScript(bootstrapPayload(settings, db, { masterPassword: REDACTED, appPassword: REDACTED }, scripts))),
+        );
 
         this.graph = commandGraph(
             facts.controllers.map((c) => c.name),

@@ -111,6 +111,8 @@ export const HOST_WAITS = {
     /** bootstrap-db: attempts x pause while the database finishes coming up. */
     databaseAttempts: 30,
     databaseRetrySeconds: 10,
+    /** bootstrap-db: any one SQL statement (a CREATE DATABASE waiting on a lock, say). */
+    databaseStatementSeconds: 60,
 } as const;
 
 /**
@@ -122,8 +124,9 @@ export const HOST_WAITS = {
 export const RUN_LIMIT_SECONDS: Readonly<Record<CommandKind, number>> = {
     // cloud-init wait plus a margin for sudo and the shell.
     wait: HOST_WAITS.cloudInitSeconds + 300,
-    // 30 connection attempts x (10 s connect timeout + 10 s pause), a client install and three statements.
-    "db-bootstrap": 12 * 60,
+    // 30 connection attempts x (10 s connect timeout + 10 s pause), a client install, a CA download and a
+    // handful of statements (each bounded by databaseStatementSeconds).
+    "db-bootstrap": 13 * 60,
     // Package installs (apt lock wait up to 10 min), drain, up to four services x healthSeconds, ready wait.
     converge: 40 * 60,
     // Up to three quorum-bound services x verifySeconds, plus a margin.

@@ -24,6 +24,8 @@ OZ_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$OZ_SCRIPT_DIR/lib/packages.sh"
 # shellcheck source=lib/health.sh
 . "$OZ_SCRIPT_DIR/lib/health.sh"
+# shellcheck source=lib/dbca.sh
+. "$OZ_SCRIPT_DIR/lib/dbca.sh"
 
 # The payload unpacks under umask 077; files this script and the tools it runs create (apt lists, the
 # dashboard's rendered assets) must stay readable by the services, so start from the usual 022. Files with
@@ -335,6 +337,8 @@ if [ "$mode" = verify ]; then
     exit 0
 fi
 
+# A CA handed over as a URL becomes one more payload file (changes restart management like any other file).
+oz_db_ca_download "$payload_dir"
 plan_packages
 plan_files
 plan_restarts

@@ -15,9 +15,14 @@ export interface PostgresOptions {
     readonly masterUser: string;
     readonly masterPassword: string;
     readonly mainDatabase: string;
+    /** DNS name the server certificate is issued for (besides the IP address), as on a managed database. */
+    readonly serverName?: string;
 }
 
 export interface RunningPostgres extends PostgresOptions {
+    /** PEM of the throwaway CA that signed the server certificate (what the footprint hands over as serverCa). */
+    readonly caPem: string;
+    readonly caFile: string;
     readonly dir: string;
     readonly socketDir: string;
     readonly process: StartedProcess;
@@ -76,7 +81,15 @@ export async function startPostgres(group: ProcessGroup, dir: string, opts: Post
 
     const key = path.join(dataDir, "server.key");
     const crt = path.join(dataDir, "server.crt");
-    run("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${opts.host}`, "-keyout", key, "-out", crt]);
+    // A throwaway CA and a server certificate it signs, for the IP address and (when given) a DNS name, so
+    // clients can verify it (sslmode=verify-full) exactly as they verify a managed database's certificate.
+    const ca = makeCa(dir, "openzro test database CA");
+    const csr = path.join(dir, "server.csr");
+    const ext = path.join(dir, "server.ext");
+    const names = [`IP:${opts.host}`, ...(opts.serverName ? [`DNS:${opts.serverName}`] : [])];
+    fs.writeFileSync(ext, `subjectAltName=${names.join(",")}\nextendedKeyUsage=serverAuth\n`);
+    run("openssl", ["req", "-new", "-newkey", "rsa:2048", "-nodes", "-subj", `/CN=${opts.serverName ?? opts.host}`, "-keyout", key, "-out", csr]);
+    run("openssl", ["x509", "-req", "-in", csr, "-CA", ca.certFile, "-CAkey", ca.keyFile, "-CAcreateserial", "-days", "2", "-extfile", ext, "-out", crt]);
     for (const f of [key, crt]) fs.chownSync(f, pg.uid, pg.gid);
     fs.chmodSync(key, 0o600);
 
@@ -112,7 +125,21 @@ export async function startPostgres(group: ProcessGroup, dir: string, opts: Post
 
     adminSql(`CREATE ROLE ${sqlIdent(opts.masterUser)} LOGIN CREATEDB CREATEROLE PASSWORD ${sqlLiteral(opts.masterPassword)}`);
     adminSql(`CREATE DATABASE ${sqlIdent(opts.mainDatabase)} OWNER ${sqlIdent(opts.masterUser)}`);
-    return { ...opts, dir, socketDir, process: proc, adminSql };
+    return { ...opts, dir, socketDir, process: proc, adminSql, caPem: fs.readFileSync(ca.certFile, "utf8"), caFile: ca.certFile };
+}
+
+/** A self-signed CA in `dir` (key and certificate files). */
+export function makeCa(dir: string, name: string): { certFile: string; keyFile: string } {
+    const stem = path.join(dir, name.replace(/[^a-z0-9]+/gi, "-").toLowerCase());
+    const certFile = `${stem}.crt`;
+    const keyFile = `${stem}.key`;
+    run("openssl", [
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", `/CN=${name}`,
+        "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+        "-keyout", keyFile, "-out", certFile,
+    ]);
+    fs.chmodSync(certFile, 0o644);
+    return { certFile, keyFile };
 }
 
 export interface PsqlResult {

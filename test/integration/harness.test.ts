@@ -116,13 +116,21 @@ describe("PostgreSQL DSNs", () => {
     const passwords = ["simple", "Db'p\\ss \"w$rd x", "a=b c"];
 
     test.each(passwords.map((p) => [p]))("parses the renderer's DSN back, password %j intact", (password) => {
-        const dsn = postgresKeywordDsn({ host: "db.example", port: 5432, dbname: "openzro", user: "openzro_admin", password });
-        expect(parseKeywordDsn(dsn)).toEqual({ host: "db.example", port: "5432", dbname: "openzro", user: "openzro_admin", password, sslmode: "require" });
+        const dsn = postgresKeywordDsn({ host: "db.example", port: 5432, dbname: "openzro", user: "openzro_app", password, rootCert: "/etc/ca x.pem" });
+        expect(parseKeywordDsn(dsn)).toEqual({
+            host: "db.example",
+            port: "5432",
+            dbname: "openzro",
+            user: "openzro_app",
+            password,
+            sslmode: "verify-full",
+            sslrootcert: "/etc/ca x.pem",
+        });
         expect(parseKeywordDsn(formatKeywordDsn(parseKeywordDsn(dsn)))).toEqual(parseKeywordDsn(dsn));
     });
 
     test("withDsnHost changes only the host, and only to a loopback address", () => {
-        const dsn = postgresKeywordDsn({ host: "db.example", port: 5432, dbname: "openzro", user: "u", password: "p w" });
+        const dsn = postgresKeywordDsn({ host: "db.example", port: 5432, dbname: "openzro", user: "u", password: "p w", rootCert: "/ca.pem" });
         expect(parseKeywordDsn(withDsnHost(dsn, "127.0.40.11"))).toEqual({ ...parseKeywordDsn(dsn), host: "127.0.40.11" });
         expect(() => withDsnHost(dsn, "10.0.0.5")).toThrow(/127\.0\.0\.0\/8/);
     });

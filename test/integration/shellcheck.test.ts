@@ -63,7 +63,14 @@ describe("the production plan's stdin payloads", () => {
                 ? controllerPayload(fixture, 0, fixture.controllerFiles(0, secrets))
                 : which === "relay converge"
                   ? relayPayload(fixture, 0, fixture.relayFiles(0, secrets))
-                  : renderPayloadScript(bootstrapPayload(fixture.settings, fixture.topology.database, secrets.databasePassword, loadHostScripts()));
+                  : renderPayloadScript(
+                        bootstrapPayload(
+                            fixture.settings,
+                            { ...fixture.topology.database, caUrl: "https://ca.example/bundle.pem" },
+                            { masterPassword: secrets.databasePassword, appPassword: secrets.databaseAppPassword },
+                            loadHostScripts(),
+                        ),
+                    );
         const file = path.join(dir, `${which.replace(/\W+/g, "-")}.sh`);
         fs.writeFileSync(file, script);
         expect(shellcheck(file)).toBe("");

@@ -59,6 +59,7 @@ function facts(settings: Settings): FootprintFacts {
         database: {
             host: pulumi.output("openzro.c9x.eu-central-1.rds.amazonaws.com"),
             port: pulumi.output(5432),
+            serverCa: { url: "https://truststore.example/global-bundle.pem" },
             user: "openzro",
             password: pulumi.secret(DB_PASSWORD),
             mainDatabase: "openzro",

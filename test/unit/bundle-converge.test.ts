@@ -24,9 +24,10 @@ const SECRETS: RenderSecrets = {
     dataStoreEncryptionKey: Buffer.alloc(32, 11).toString("base64"),
     managementWgPrivateKey: "kJ3KvXFhJrEGf9bQ1G4h8Qe4lYqzYm1lYbS3ZqWfT0s=",
     databasePassword: "db-pass-Zq81kLm",
+    databaseAppPassword: "db-app-pass-Yx72jKn",
     coordinatorPassword: "coord-pw-77Hx2",
 };
-const SECRET_VALUES = [SECRETS.relayAuthSecret, SECRETS.dataStoreEncryptionKey, SECRETS.managementWgPrivateKey, SECRETS.databasePassword];
+const SECRET_VALUES = [SECRETS.relayAuthSecret, SECRETS.dataStoreEncryptionKey, SECRETS.managementWgPrivateKey, SECRETS.databaseAppPassword];
 const LB = { proxyCidrs: ["10.40.0.0/24"], healthCheckIntervalSeconds: 10, healthyThreshold: 2, unhealthyThreshold: 2, deregistrationDelaySeconds: 30 };
 const MGMT_URL = "http://127.0.0.1:33073/scim/v2/ServiceProviderConfig";
 const RELAY_URL = "http://127.0.0.1:9090/metrics";

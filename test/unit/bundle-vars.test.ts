@@ -159,7 +159,14 @@ describe("convergeVars", () => {
 });
 
 describe("bootstrapPayload", () => {
-    const db = { host: "openzro.c9x.eu-central-1.rds.amazonaws.com", port: 5432, user: "openzro", mainDatabase: "openzro" };
+    const db = {
+        host: "openzro.c9x.eu-central-1.rds.amazonaws.com",
+        port: 5432,
+        user: "openzro",
+        mainDatabase: "openzro",
+        caUrl: "https://truststore.pki.rds.amazonaws.com/global/global-bundle.pem",
+    };
+    const pw = { masterPassword: "s3cr3t-pw", appPassword: "app-s3cr3t-pw" };
 
     it.each([
         [false, ["openzro_activity", "openzro_flow"]],
@@ -167,15 +174,33 @@ describe("bootstrapPayload", () => {
     ])("with dex.enabled=%s creates %j, never the main database", (dex, names) => {
         const settings = awsTestSettings({ dex: { enabled: dex, port: 5556 } });
         expect(databasesToCreate(settings)).toEqual(names);
-        const payload = bootstrapPayload(settings, db, "pw", { "bootstrap-db.sh": "#", "lib/common.sh": "#", "converge.sh": "#" });
+        const payload = bootstrapPayload(settings, db, pw, { "bootstrap-db.sh": "#", "lib/common.sh": "#", "converge.sh": "#" });
         expect(payload.vars.OZ_DB_CREATE).toBe(names.join(" "));
         expect(payload.vars.OZ_DB_MAIN).toBe("openzro");
         expect(Object.keys(payload.scripts).sort()).toEqual(["bootstrap-db.sh", "lib/common.sh"]);
     });
 
-    it("carries the password only as a secret file, never as a variable", () => {
-        const payload = bootstrapPayload(awsTestSettings(), db, "s3cr3t-pw", { "bootstrap-db.sh": "#" });
-        expect(payload.secrets).toEqual({ "db-password": "s3cr3t-pw" });
+    it("carries the passwords only as secret files, never as variables", () => {
+        const payload = bootstrapPayload(awsTestSettings(), db, pw, { "bootstrap-db.sh": "#" });
+        expect(payload.secrets).toEqual({ "db-password": "s3cr3t-pw", "db-app-password": "app-s3cr3t-pw" });
         expect(JSON.stringify(payload.vars)).not.toContain("s3cr3t-pw");
+    });
+
+    it("gives management's three databases (not Dex's) to the application role", () => {
+        const payload = bootstrapPayload(awsTestSettings({ dex: { enabled: true, port: 5556 } }), db, pw, { "bootstrap-db.sh": "#" });
+        expect(payload.vars.OZ_DB_APP_ROLE).toBe("openzro_app");
+        expect(payload.vars.OZ_DB_APP_DATABASES).toBe("openzro openzro_activity openzro_flow");
+    });
+
+    it("verifies the server with the CA handed over: a URL to download, or PEM shipped as a payload file", () => {
+        const byUrl = bootstrapPayload(awsTestSettings(), db, pw, { "bootstrap-db.sh": "#" });
+        expect(byUrl.vars.OZ_DB_CA_URL).toBe(db.caUrl);
+        expect(byUrl.files).toEqual([]);
+        const pem = "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n";
+        const { caUrl: _url, ...withoutUrl } = db;
+        const byPem = bootstrapPayload(awsTestSettings(), { ...withoutUrl, serverCaPem: pem }, pw, { "bootstrap-db.sh": "#" });
+        expect(byPem.vars.OZ_DB_CA_URL).toBe("");
+        expect(byPem.files.map((f) => [f.path, f.content])).toEqual([["/etc/openzro/postgres-ca.pem", pem]]);
+        expect(() => bootstrapPayload(awsTestSettings(), withoutUrl, pw, { "bootstrap-db.sh": "#" })).toThrow(/database\.serverCa: set exactly one/);
     });
 });

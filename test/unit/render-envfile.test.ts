@@ -63,8 +63,16 @@ describe("env file quoting", () => {
 
 describe("libpq keyword DSN", () => {
     test.each([`p@ss w'o"rd\\$x`, "simple", "", "a b", "'"])("password %j survives the DSN quoting", (password) => {
-        const dsn = postgresKeywordDsn({ host: "db.example.net", port: 5432, dbname: "openzro", user: "u", password });
-        expect(parseKeywordDsn(dsn)).toEqual({ host: "db.example.net", port: "5432", dbname: "openzro", user: "u", password, sslmode: "require" });
+        const dsn = postgresKeywordDsn({ host: "db.example.net", port: 5432, dbname: "openzro", user: "u", password, rootCert: "/etc/openzro/postgres-ca.pem" });
+        expect(parseKeywordDsn(dsn)).toEqual({
+            host: "db.example.net",
+            port: "5432",
+            dbname: "openzro",
+            user: "u",
+            password,
+            sslmode: "verify-full",
+            sslrootcert: "/etc/openzro/postgres-ca.pem",
+        });
     });
 
     test("plain values stay unquoted, readable", () => {

@@ -26,6 +26,7 @@ const REDACTED_SECRETS: RenderSecrets = {
     dataStoreEncryptionKey: REDACTED,
     managementWgPrivateKey: REDACTED,
     databasePassword: REDACTED,
+    databaseAppPassword: REDACTED,
     coordinatorPassword: REDACTED,
     oidcClientSecret: REDACTED,
     clusterUrl: REDACTED,

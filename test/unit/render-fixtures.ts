@@ -125,6 +125,7 @@ export const SECRETS: RenderSecrets = {
     managementWgPrivateKey: wg.toString("base64"),
     // Quotes, backslash, dollar, backtick, space, @ and # — each breaks one naive quoting scheme or another.
     databasePassword: `p@ss w'o"rd\\$HOME\`x#1`,
+    databaseAppPassword: `app p@ss w'o"rd\\$HOME\`x#2`,
     coordinatorPassword: "Coord-Pass_0123456789abcdefghijk",
 };
 

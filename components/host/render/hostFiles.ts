@@ -29,6 +29,25 @@ import { renderSignalEnv } from "./signalEnv";
 import { StunServerOptions, renderStunServerConf } from "./stunServer";
 import { renderManagementDropIn, renderRelayDropIn, renderSignalDropIn } from "./systemd";
 import { controllerAt } from "./topology";
+import { POSTGRES_CA_PATH } from "./paths";
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----/g;
+
+/** The server CA file: certificates only (anything else, e.g. a private key pasted by mistake, is an error). */
+export function renderPostgresCa(pem: string): string {
+    const certificates = pem.match(PEM_CERTIFICATE) ?? [];
+    const rest = pem.replace(PEM_CERTIFICATE, "").trim();
+    if (certificates.length === 0 || rest !== "") {
+        throw new RenderError(
+            "database.serverCa.pem",
+            "must be PEM certificates and nothing else",
+            // Never the text itself: a private key pasted by mistake must not reach a log.
+            certificates.length === 0 ? "no certificate" : "text besides the certificates",
+            "hand over the CA certificate(s) that sign the database's server certificate",
+        );
+    }
+    return `${certificates.map((c) => c.replace(/\r\n/g, "\n")).join("\n")}\n`;
+}
 
 /** Non-default renderer parameters, for tests that run the files on loopback addresses and temp dirs. */
 export interface ControllerRenderOptions {
@@ -106,6 +125,10 @@ export function renderControllerFiles(
         file(NGINX_SITE_PATH, renderNginxSite(settings, topology, options.nginx), ROOT_PUBLIC, ["nginx"], false),
         ...renderNginxGrpcTlsFiles(topology, secrets),
     ];
+    if (topology.database.serverCaPem !== undefined) {
+        // The database's server CA (not secret). Handed over as URL instead, converge.sh downloads it to this path.
+        files.push(file(POSTGRES_CA_PATH, renderPostgresCa(topology.database.serverCaPem), ROOT_PUBLIC, ["openzro-management"], false));
+    }
     if (coordinator === "nats") {
         files.push(
             file(NATS_SERVER_CONF_PATH, renderNatsServerConf(settings, topology, controllerIndex, secrets, options.nats), { mode: "0640", owner: "nats", group: "nats" }, ["nats-server"], multi),

@@ -1,17 +1,26 @@
 // Env file of openzro-management (spec §1.4, §2.1): the DSNs (the ONLY place management reads them), the
 // shared WireGuard identity, and the coordinator.
 import { Settings } from "../../config/types";
-import { DATABASE_NAMES } from "../facts";
+import { DATABASE_APP_ROLE, DATABASE_NAMES } from "../facts";
 import { RenderSecrets, RenderTopology } from "../files";
 import { managementCoordinatorEnv } from "./coordinator";
 import { EnvEntry, renderEnvFile } from "./envFile";
 import { RenderError } from "./errors";
+import { POSTGRES_CA_PATH } from "./paths";
 import { postgresKeywordDsn } from "./postgresDsn";
 import { controllerAt } from "./topology";
 
+/** Management's DSN for one of its databases: the application role, never the master user. */
 export function databaseDsn(topology: RenderTopology, secrets: RenderSecrets, dbname: string): string {
     const db = topology.database;
-    return postgresKeywordDsn({ host: db.host, port: db.port, dbname, user: db.user, password: secrets.databasePassword });
+    return postgresKeywordDsn({
+        host: db.host,
+        port: db.port,
+        dbname,
+        user: DATABASE_APP_ROLE,
+        password: secrets.databaseAppPassword,
+        rootCert: POSTGRES_CA_PATH,
+    });
 }
 
 export function managementEnvEntries(

@@ -6,6 +6,9 @@ import { OsFamily } from "../../config/types";
 /** The units the openZro packages install (spec §5). */
 export type OpenzroUnit = "openzro-management" | "openzro-signal" | "openzro-relay";
 
+/** The managed PostgreSQL's server CA (certificates only, not secret); management's DSNs name it as sslrootcert. */
+export const POSTGRES_CA_PATH = "/etc/openzro/postgres-ca.pem";
+
 /** management --config (the packaged unit's value). */
 export const MANAGEMENT_JSON_PATH = "/etc/openzro/management.json";
 /** render-env.sh's default ENV_FILE (spec §5). The converge script re-runs render-env.sh when it changes. */

@@ -7,6 +7,8 @@ export interface PostgresTarget {
     readonly dbname: string;
     readonly user: string;
     readonly password: string;
+    /** PEM file of the CA(s) that sign the server certificate. */
+    readonly rootCert: string;
 }
 
 const PLAIN = /^[A-Za-z0-9_.:@/+-]+$/;
@@ -15,7 +17,10 @@ export function dsnValue(value: string): string {
     return PLAIN.test(value) ? value : `'${value.replace(/[\\']/g, (c) => `\\${c}`)}'`;
 }
 
-/** TLS is required: RDS enforces rds.force_ssl, and the database is only reached over the VPC. */
+/**
+ * TLS with server verification: sslmode=verify-full checks the chain against `rootCert` and that the
+ * certificate names `host` (libpq and pgx alike), so a machine in the path cannot pose as the database.
+ */
 export function postgresKeywordDsn(t: PostgresTarget): string {
     return [
         `host=${dsnValue(t.host)}`,
@@ -23,6 +28,7 @@ export function postgresKeywordDsn(t: PostgresTarget): string {
         `dbname=${dsnValue(t.dbname)}`,
         `user=${dsnValue(t.user)}`,
         `password=${dsnValue(t.password)}`,
-        "sslmode=require",
+        "sslmode=verify-full",
+        `sslrootcert=${dsnValue(t.rootCert)}`,
     ].join(" ");
 }

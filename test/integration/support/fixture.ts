@@ -59,6 +59,8 @@ export function throwawaySecrets(): RenderSecrets {
         dataStoreEncryptionKey: randomBytes(32).toString("base64"),
         managementWgPrivateKey: clampWireGuardPrivateKey(randomBytes(32).toString("base64")),
         databasePassword: `Db'p\\ss "w$rd ${randomString(12)}`,
+        // Like the host layer's RandomPassword: alphanumeric.
+        databaseAppPassword: randomString(40),
         coordinatorPassword: randomString(32, `${ALNUM}-_`),
     };
 }
