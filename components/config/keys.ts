@@ -55,6 +55,7 @@ export const DEFAULTS = {
     alarmNatPortErrors: 0,
     gameDay: false,
     gameDayStopMinutes: 10,
+    deployRunnerInstanceType: "t3.small",
 } as const;
 
 /** How a key's value is written in Pulumi config. */
@@ -162,6 +163,9 @@ export const CONFIG_KEYS = {
     alarmNatPortErrors: spec("integer", "static"),
     gameDay: spec("boolean", "static"),
     gameDayStopMinutes: spec("integer", "static"),
+    deployRunnerRepository: spec("string", "optional"),
+    deployRunnerInstanceType: spec("string", "static"),
+    deployRunnerGithubToken: spec("secret", "optional"),
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

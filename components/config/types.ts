@@ -95,6 +95,18 @@ export interface Settings {
         readonly instanceType: string;
     };
 
+    /**
+     * Optional GitHub Actions runner inside the stack's VPC, so CI reaches the hosts over SSH without opening SSH
+     * to the world (components/aws/deployRunner.ts, docs/promotion.md). Undefined: no runner.
+     */
+    readonly deployRunner?: {
+        /** `owner/name` of the GitHub repository the runner registers with. */
+        readonly repository: string;
+        readonly instanceType: string;
+        /** Secret: a GitHub token allowed to create runner registrations (Administration: write). */
+        readonly githubToken: pulumi.Output<string>;
+    };
+
     readonly ssh: {
         readonly user: string;
         /** Sources allowed to SSH to the bastion and the relays. */

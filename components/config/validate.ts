@@ -5,6 +5,7 @@ import { presetFor } from "./presets";
 import type { RawConfig } from "./raw";
 import { RawReader } from "./reader";
 import { readBastion, readSsh } from "./rules/access";
+import { readDeployRunner } from "./rules/deployRunner";
 import { checkControllerPorts, readCluster, readControllers } from "./rules/controllers";
 import { readCore } from "./rules/core";
 import { readDatabase, readManagementDbPool } from "./rules/database";
@@ -55,6 +56,7 @@ export function validateSettings(raw: RawConfig): Settings {
         relay,
         relays,
         bastion: readBastion(r),
+        ...readDeployRunner(r),
         ssh: readSsh(r, core.hosts.osFamily),
         database,
         loadBalancer: readLoadBalancer(r),

@@ -83,10 +83,13 @@ describe("ARCHITECTURE §3 rules on rendered hosts", () => {
                     host: d.topology.database.host,
                     port: "5432",
                     dbname,
-                    user: "openzro_admin",
-                    password: SECRETS.databasePassword,
-                    sslmode: "require",
+                    // Management's own least-privilege role, never the master user; TLS verifying the server.
+                    user: "openzro_app",
+                    password: SECRETS.databaseAppPassword,
+                    sslmode: "verify-full",
+                    sslrootcert: "/etc/openzro/postgres-ca.pem",
                 });
+                expect(e.get(name)).not.toContain(SECRETS.databasePassword);
             };
             expectDsn("OPENZRO_STORE_ENGINE_POSTGRES_DSN", DATABASE_NAMES.main);
             expect(e.get("OZ_ACTIVITY_EVENT_STORE_ENGINE")).toBe("postgres");
