@@ -10,6 +10,7 @@ import { Bastion } from "./bastion";
 import { Certificate } from "./certificate";
 import { Controllers } from "./controllers";
 import { Database } from "./database";
+import { DeployRunner, DeployRunnerArgs } from "./deployRunner";
 import { GameDay } from "./gameDay";
 import { LoadBalancer } from "./loadBalancer";
 import { Network } from "./network";
@@ -114,6 +115,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
 
         const regions = relayRegions(settings);
         const vpcPlans = relayVpcPlan(settings.network.relayVpcCidr, regions);
+        const relaySshTargets: DeployRunnerArgs["sshTargets"][number][] = [];
         const relayHosts = regions.flatMap((region) => {
             const plan = vpcPlans(region);
             const relayRegion = new RelayRegion(
@@ -132,8 +134,26 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 },
                 { parent: this },
             );
+            relaySshTargets.push({ name: `relays-${region}`, securityGroupId: relayRegion.securityGroupId, provider: providers.for(region) });
             return relayRegion.hosts;
         });
+        if (settings.deployRunner) {
+            new DeployRunner(
+                name,
+                {
+                    ...settings.deployRunner,
+                    region: settings.region,
+                    amis,
+                    vpcId: network.vpcId,
+                    subnetId: network.publicSubnetIds[0],
+                    internetGateway: network.internetGateway,
+                    keyName: sshKeys.keyName(settings.region),
+                    sshTargets: [{ name: "bastion", securityGroupId: groups.bastionId, provider: primary }, ...relaySshTargets],
+                    provider: primary,
+                },
+                { parent: this, providers: { aws: primary } },
+            );
+        }
         // Facts list relays in configuration order, whatever the region grouping.
         const relaysInOrder = settings.relays.map((relay) => {
             const found = relayHosts.find((h) => h.relay.name === relay.name);

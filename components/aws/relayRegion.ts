@@ -32,6 +32,8 @@ export interface RelayRegionArgs {
 
 export class RelayRegion extends pulumi.ComponentResource {
     readonly hosts: readonly { readonly relay: RelaySettings; readonly host: RelayHost }[];
+    /** The relay security group (the CI deploy runner adds its SSH rule to it). */
+    readonly securityGroupId: pulumi.Output<string>;
 
     constructor(name: string, args: RelayRegionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("openzro:aws:RelayRegion", name, {}, { ...opts, providers: { aws: args.provider } });
@@ -75,6 +77,7 @@ export class RelayRegion extends pulumi.ComponentResource {
             childOpts,
         );
         createSecurityRules(name, relaySecurityRules(settings), { relay: group.id }, (g) => GROUP_COMPONENT[g], childOpts);
+        this.securityGroupId = group.id;
 
         this.hosts = args.relays.map((relay, i) => {
             const arch = instanceArchitecture(relay.instanceType, `relays[${relay.name}].instanceType`);
