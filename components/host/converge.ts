@@ -358,6 +358,7 @@ export function preparePayload(
         scripts: scriptsFor(scripts, "converge.sh"),
         vars: Object.fromEntries(PREPARE_VARS.map((k) => [k, all[k]])),
         files: [],
+        timeLimitSeconds: RUN_LIMIT_SECONDS.prepare,
     };
 }
 

@@ -184,10 +184,9 @@ export class HostLayer extends pulumi.ComponentResource {
                 s.coordinatorPassword,
                 settings.cluster.url,
                 settings.oidc.clientSecret,
-                grpcTls ? grpcTls.keyPem : undefined,
-                appPassword.result,
+                pulumi.all([grpcTls ? grpcTls.keyPem : undefined, appPassword.result]),
             ])
-            .apply(([relay, dataKey, wgKey, dbPassword, coordinatorPassword, clusterUrl, oidcClientSecret, nginxGrpcTlsKey, dbAppPassword]) => ({
+            .apply(([relay, dataKey, wgKey, dbPassword, coordinatorPassword, clusterUrl, oidcClientSecret, [nginxGrpcTlsKey, dbAppPassword]]) => ({
                 relayAuthSecret: relay,
                 dataStoreEncryptionKey: dataKey,
                 managementWgPrivateKey: wgKey,

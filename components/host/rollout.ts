@@ -124,6 +124,10 @@ export const HOST_WAITS = {
 export const RUN_LIMIT_SECONDS: Readonly<Record<CommandKind, number>> = {
     // cloud-init wait plus a margin for sudo and the shell.
     wait: HOST_WAITS.cloudInitSeconds + 300,
+    // Repository setup and package downloads (apt lock wait up to 10 min, curl --max-time per fetch).
+    prepare: 25 * 60,
+    // install runs the converge payload (same limit as converge).
+    install: 40 * 60,
     // 30 connection attempts x (10 s connect timeout + 10 s pause), a client install, a CA download and a
     // handful of statements (each bounded by databaseStatementSeconds).
     "db-bootstrap": 13 * 60,
