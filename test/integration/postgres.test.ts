@@ -19,7 +19,8 @@ import { ProcessGroup } from "../../scripts/integration/processes";
 import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
 import { fileAt, loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 
-jest.setTimeout(60_000);
+// Loading the production fixture evaluates the whole program: slow on a shared machine.
+jest.setTimeout(300_000);
 
 const DB_HOST = "127.0.40.11";
 const UNREACHABLE = "127.0.40.99";
