@@ -70,6 +70,10 @@ const DIFFERENT: Record<string, unknown> = {
     protectResources: false,
     osFamily: "rhel",
     promoteFromStack: "acme/openzro/staging",
+    // Adding the CI deploy runner (it needs its token) must not touch the cluster's secrets either.
+    deployRunnerRepository: "acme/openzro-deploy",
+    deployRunnerInstanceType: "t3.medium",
+    deployRunnerGithubToken: "github_pat_secrets_test_token",
     vpcCidr: "10.50.0.0/16",
     azCount: 2,
     natGateways: "single",
