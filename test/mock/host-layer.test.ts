@@ -317,7 +317,11 @@ describe("HostLayer under the mock runtime", () => {
         const shipped = Object.values(files).join("\n");
         expect(shipped).toContain(SECRETS.relayAuthSecret);
         expect(shipped).toContain(SECRETS.dataStoreEncryptionKey);
-        expect(shipped).toContain(DB_PASSWORD);
+        // Management's DSNs carry its own role's password; the master password goes to the bootstrap only.
+        const appPassword = unpack(run.inputsOf<{ stdin: string }>(cmd("db-bootstrap-controller-1")).stdin)["secrets/db-app-password"];
+        expect(appPassword).toMatch(/^[A-Za-z0-9]{40}$/);
+        expect(shipped).toContain(appPassword);
+        expect(shipped).not.toContain(DB_PASSWORD);
         const relayFiles = Object.values(unpack(run.inputsOf<{ stdin: string }>(cmd(`converge-${relays[1]}`)).stdin)).join("\n");
         expect(relayFiles).toContain(SECRETS.relayAuthSecret);
         // A relay gets the one secret it uses, nothing of the control plane's.
@@ -329,13 +333,15 @@ describe("HostLayer under the mock runtime", () => {
     it("masks on the host exactly the secrets a payload carries, and bounds every run", () => {
         const redactList = (key: string) => unpack(run.inputsOf<{ stdin: string }>(cmd(key)).stdin)["redact"].split("\n");
         const controller = redactList("converge-controller-1");
-        for (const secret of [SECRETS.relayAuthSecret, SECRETS.dataStoreEncryptionKey, SECRETS.managementWgPrivateKey, DB_PASSWORD]) {
+        const appPassword = unpack(run.inputsOf<{ stdin: string }>(cmd("db-bootstrap-controller-1")).stdin)["secrets/db-app-password"];
+        for (const secret of [SECRETS.relayAuthSecret, SECRETS.dataStoreEncryptionKey, SECRETS.managementWgPrivateKey, appPassword]) {
             expect(controller).toContain(secret);
         }
+        expect(controller).not.toContain(DB_PASSWORD);
         const relay = redactList(`converge-${relays[1]}`);
         expect(relay).toContain(SECRETS.relayAuthSecret);
         expect(relay).not.toContain(DB_PASSWORD);
-        expect(redactList("db-bootstrap-controller-1")).toContain(DB_PASSWORD);
+        expect(redactList("db-bootstrap-controller-1")).toEqual(expect.arrayContaining([DB_PASSWORD, appPassword]));
         for (const c of commands.filter((x) => !x.name.startsWith("openzro-wait-"))) {
             const script = unwrapSecrets<{ stdin: string }>(c.inputs).stdin;
             expect(script).toMatch(/timeout --kill-after=\d+ \d+ bash "\$d\/scripts\//);
