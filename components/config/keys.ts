@@ -15,7 +15,7 @@ export const DEFAULTS = {
     relayVpcCidr: "10.64.0.0/12",
     relayTls: "letsencrypt",
     relayCredentialsTtl: "24h",
-    bastionInstanceType: "t3.micro",
+    gcpPrivateServicesCidr: "10.100.0.0/16",
     sshUser: "ubuntu",
     dbBackupRetentionDays: 14,
     dbDeletionProtection: true,
@@ -106,7 +106,7 @@ export const CONFIG_KEYS = {
     relayTlsCertFile: spec("string", "optional"),
     relayTlsKeyFile: spec("string", "optional"),
     relayCredentialsTtl: spec("string", "static"),
-    bastionInstanceType: spec("string", "static"),
+    bastionInstanceType: spec("string", "derived"),
     sshUser: spec("string", "static"),
     sshAllowedCidrs: spec("stringList", "required"),
     sshPublicKey: spec("string", "optional"),
@@ -166,6 +166,10 @@ export const CONFIG_KEYS = {
     deployRunnerRepository: spec("string", "optional"),
     deployRunnerInstanceType: spec("string", "static"),
     deployRunnerGithubToken: spec("secret", "optional"),
+    gcpZones: spec("stringList", "optional"),
+    gcpImage: spec("string", "optional"),
+    gcpDnsManagedZone: spec("string", "derived"),
+    gcpPrivateServicesCidr: spec("string", "static"),
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

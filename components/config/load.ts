@@ -36,6 +36,7 @@ export function readRawConfig(): RawConfig {
         ...secrets,
         "aws:region": new pulumi.Config("aws").get("region"),
         "gcp:region": new pulumi.Config("gcp").get("region"),
+        "gcp:project": new pulumi.Config("gcp").get("project"),
     };
 }
 

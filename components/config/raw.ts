@@ -15,4 +15,5 @@ export type RawConfig = { readonly [K in PlainKey]?: unknown } & {
 } & {
     readonly "aws:region"?: string;
     readonly "gcp:region"?: string;
+    readonly "gcp:project"?: string;
 };

@@ -98,6 +98,12 @@ export class RawReader {
         return pulumi.Output.isInstance(v) ? pulumi.secret(v as pulumi.Output<string>) : pulumi.secret(String(v));
     }
 
+    /** `gcp:project`, or undefined when unset. */
+    project(): string | undefined {
+        const v = this.raw["gcp:project"];
+        return isUnset(v) ? undefined : String(v);
+    }
+
     region(cloud: "aws" | "gcp"): string | undefined {
         const v = cloud === "aws" ? this.raw["aws:region"] : this.raw["gcp:region"];
         return isUnset(v) ? undefined : String(v);

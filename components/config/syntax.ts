@@ -147,3 +147,61 @@ export function isHttpsUrl(text: string): boolean {
 export function isPosixUserName(name: string): boolean {
     return /^[a-z_][a-z0-9_-]{0,31}$/.test(name);
 }
+
+// ---- GCP -------------------------------------------------------------------------------------------------------
+
+/** europe-west1-b, us-central1-f: a zone is its region plus "-<letter>". */
+export function isGcpZone(zone: string): boolean {
+    return /^[a-z]+-[a-z]+[1-9][0-9]?-[a-z]$/.test(zone);
+}
+
+/** The region of a GCP zone ("europe-west1-b" → "europe-west1"). */
+export function gcpZoneRegion(zone: string): string {
+    return zone.replace(/-[a-z]$/, "");
+}
+
+/** A GCP project ID: 6-30 characters, lower-case letters, digits and hyphens, starting with a letter. */
+export function isGcpProjectId(id: string): boolean {
+    return /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(id);
+}
+
+/** A Compute Engine resource name (RFC 1035 label, at most 63 characters): also Cloud DNS managed-zone names. */
+export function isGcpResourceName(name: string): boolean {
+    return /^[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(name);
+}
+
+const GCP_PREDEFINED = /^[a-z][a-z0-9]*-[a-z]+(?:-[a-z]+)?-[1-9][0-9]*(?:-lssd|-metal)?$/;
+const GCP_CUSTOM = /^(?:[a-z][a-z0-9]*-)?custom-[1-9][0-9]*-[1-9][0-9]*(?:-ext)?$/;
+const GCP_SHARED_CORE = /^(?:e2-(?:micro|small|medium)|f1-micro|g1-small)$/;
+
+/** n2-standard-4, e2-medium, c3-highcpu-8, n2-custom-4-8192, t2a-standard-2 ... */
+export function isGcpMachineType(type: string): boolean {
+    return GCP_SHARED_CORE.test(type) || GCP_CUSTOM.test(type) || GCP_PREDEFINED.test(type);
+}
+
+/** Arm machine series (Ampere t2a, Axion c4a/n4a): they need the arm64 image. */
+export function isGcpArmMachineType(type: string): boolean {
+    return /^(?:t2a|c4a|n4a)-/.test(type);
+}
+
+/** Cloud SQL tiers: db-custom-<vCPU>-<MB>, db-perf-optimized-N-<vCPU> (Enterprise Plus), shared-core, legacy n1. */
+export function isCloudSqlTier(tier: string): boolean {
+    return /^db-custom-[1-9][0-9]*-[1-9][0-9]*$|^db-perf-optimized-N-[1-9][0-9]*$|^db-(?:f1-micro|g1-small)$|^db-n1-(?:standard|highmem)-[1-9][0-9]*$/.test(tier);
+}
+
+/**
+ * A Compute Engine image reference: a self link or projects/<p>/global/images/<name> (or .../images/family/<f>).
+ * A family reference still floats; the pin is a full image name.
+ */
+export function isGcpImageReference(ref: string): boolean {
+    return /^(?:https:\/\/www\.googleapis\.com\/compute\/v1\/)?projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/global\/images\/(?:family\/)?[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(ref);
+}
+
+/** GCP label keys: lower-case letter first, then lower-case letters, digits, _ and -, at most 63 characters. */
+export function isGcpLabelKey(key: string): boolean {
+    return /^[a-z][a-z0-9_-]{0,62}$/.test(key);
+}
+
+export function isGcpLabelValue(value: string): boolean {
+    return /^[a-z0-9_-]{0,63}$/.test(value);
+}

@@ -226,4 +226,21 @@ export interface Settings {
 
     /** Production reads the openZro version proven by this stack (`<org>/<project>/<stack>`). */
     readonly promoteFromStack?: string;
+
+    /** Present exactly when cloud is "gcp". */
+    readonly gcp?: GcpSettings;
+}
+
+/** What only a GCP deployment needs (cloud "gcp"). */
+export interface GcpSettings {
+    /** `gcp:project`: every resource is created in it. */
+    readonly project: string;
+    /** Zones controllers are spread over (azCount of them); unset: the region's first UP zones, looked up. */
+    readonly zones?: readonly string[];
+    /** Pinned boot image for every host; unset: Ubuntu 24.04 LTS family, resolved once and kept (ignoreChanges). */
+    readonly image?: string;
+    /** Cloud DNS managed-zone resource name whose DNS name is dnsZone. */
+    readonly dnsManagedZone: string;
+    /** Range reserved for private services access (Cloud SQL's private IP lives in it). */
+    readonly privateServicesCidr: string;
 }

@@ -9,6 +9,7 @@ import { readDeployRunner } from "./rules/deployRunner";
 import { checkControllerPorts, readCluster, readControllers } from "./rules/controllers";
 import { readCore } from "./rules/core";
 import { readDatabase, readManagementDbPool } from "./rules/database";
+import { readGcp } from "./rules/gcp";
 import { readDex, readOidc } from "./rules/identity";
 import { readLoadBalancer } from "./rules/load-balancer";
 import { readManagement, readStuns } from "./rules/management";
@@ -25,7 +26,7 @@ export function validateSettings(raw: RawConfig): Settings {
     const core = readCore(r);
     const preset = presetFor(core.size);
     const network = readNetwork(r, core.cloud);
-    const controllers = readControllers(r, preset);
+    const controllers = readControllers(r, preset, core.cloud);
     const cluster = readCluster(r, controllers.count);
     const { relay, relays } = readRelays(r, { cloud: core.cloud, domain: core.domain, preset, relayVpcCidr: network.relayVpcCidr });
     const dex = readDex(r);
@@ -39,7 +40,7 @@ export function validateSettings(raw: RawConfig): Settings {
               ] as const)
             : []),
     ]);
-    const database = readDatabase(r, preset);
+    const database = readDatabase(r, preset, core.cloud);
     const management = readManagement(r, core.domain);
     const dbPoolSize = readManagementDbPool(r, {
         instanceClass: database.instanceClass,
@@ -49,17 +50,27 @@ export function validateSettings(raw: RawConfig): Settings {
         dexEnabled: dex.enabled,
     });
 
+    const gcp = readGcp(r, {
+        cloud: core.cloud,
+        region: core.region,
+        azCount: network.azCount,
+        dnsZone: core.dnsZone,
+        osFamily: core.hosts.osFamily,
+        vpcCidr: network.vpcCidr,
+        relayVpcCidr: network.relayVpcCidr,
+    });
+
     return {
         ...core,
         network,
         controllers,
         relay,
         relays,
-        bastion: readBastion(r),
+        bastion: readBastion(r, core.cloud),
         ...readDeployRunner(r),
         ssh: readSsh(r, core.hosts.osFamily),
         database,
-        loadBalancer: readLoadBalancer(r),
+        loadBalancer: readLoadBalancer(r, core.cloud),
         oidc: readOidc(r, core.domain, dex.enabled),
         dex,
         cluster,
@@ -72,6 +83,7 @@ export function validateSettings(raw: RawConfig): Settings {
             azCount: network.azCount,
             multiAz: database.multiAz,
         }),
+        ...(gcp ? { gcp } : {}),
     };
 }
 

@@ -4,15 +4,15 @@ import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
 import { RawReader, scalarText } from "../reader";
 import { isPosixUserName, isSshPublicKey } from "../syntax";
-import type { OsFamily, Settings } from "../types";
-import { checkEc2InstanceType } from "./common";
+import { BASTION_TYPE } from "../presets";
+import type { Cloud, OsFamily, Settings } from "../types";
+import { checkMachineType } from "./common";
 
 const SET_CIDR = "`pulumi config set --path 'sshAllowedCidrs[0]' 203.0.113.0/24`";
 
-export function readBastion(r: RawReader): Settings["bastion"] {
-    return {
-        instanceType: checkEc2InstanceType("bastionInstanceType", r.text("bastionInstanceType", DEFAULTS.bastionInstanceType), DEFAULTS.bastionInstanceType),
-    };
+export function readBastion(r: RawReader, cloud: Cloud): Settings["bastion"] {
+    const fallback = BASTION_TYPE[cloud];
+    return { instanceType: checkMachineType(cloud, "bastionInstanceType", r.text("bastionInstanceType", fallback), fallback) };
 }
 
 export function readSsh(r: RawReader, osFamily: OsFamily): Settings["ssh"] {

@@ -1,7 +1,8 @@
 // Checks several config sections share: DNS names, CIDR blocks, instance types, privileged ports.
 import { formatCidr, isAligned, isPrivateIpv4, networkOf, parseIpv4Cidr, type Cidr } from "../cidr";
 import { ConfigError } from "../errors";
-import { isDomainName, isEc2InstanceType } from "../syntax";
+import { isDomainName, isEc2InstanceType, isGcpMachineType } from "../syntax";
+import type { Cloud } from "../types";
 
 /** A lower-case DNS name; the fix shows the corrected value when the mistake is obvious. */
 export function checkDomainName(key: string, value: string, example: string): string {
@@ -51,6 +52,27 @@ export function checkEc2InstanceType(key: string, value: string, example: string
         throw new ConfigError(key, "is not an EC2 instance type", value, `use a type such as ${example}`);
     }
     return value;
+}
+
+/** An instance type of the stack's cloud: an EC2 type on AWS, a Compute Engine machine type on GCP. */
+export function checkMachineType(cloud: Cloud, key: string, value: string, example: string): string {
+    if (cloud === "aws") {
+        return checkEc2InstanceType(key, value, example);
+    }
+    if (isEc2InstanceType(value)) {
+        throw new ConfigError(key, "is an EC2 instance type but cloud is gcp", value, `use a Compute Engine machine type such as ${example}`);
+    }
+    if (!isGcpMachineType(value)) {
+        throw new ConfigError(key, "is not a Compute Engine machine type", value, `use a machine type such as ${example} (<series>-<kind>-<vCPUs>, or e2-micro/e2-small/e2-medium)`);
+    }
+    return value;
+}
+
+/** A key that only means something on AWS (or is AWS-only in this form) must keep its default on GCP. */
+export function rejectOnGcp(key: string, value: unknown, isDefault: boolean, why: string, fix: string): void {
+    if (!isDefault) {
+        throw new ConfigError(key, `is an AWS setting and cloud is gcp: ${why}`, value, fix);
+    }
 }
 
 /** openZro's daemons, NATS and Dex run as unprivileged users: they cannot bind ports below 1024. */

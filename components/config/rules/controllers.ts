@@ -3,9 +3,9 @@ import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
 import type { Preset } from "../presets";
 import { RawReader } from "../reader";
-import { isAmiId, isGravitonInstanceType } from "../syntax";
-import type { CoordinatorKind, Settings } from "../types";
-import { PORT_RANGE, checkEc2InstanceType, checkUnprivilegedPort } from "./common";
+import { isAmiId, isGcpArmMachineType, isGravitonInstanceType } from "../syntax";
+import type { Cloud, CoordinatorKind, Settings } from "../types";
+import { PORT_RANGE, checkMachineType, checkUnprivilegedPort } from "./common";
 import * as ports from "../../host/ports";
 
 export const COORDINATORS: readonly CoordinatorKind[] = ["none", "embedded", "nats", "redis", "external-nats", "external-redis"];
@@ -13,22 +13,30 @@ export const COORDINATORS: readonly CoordinatorKind[] = ["none", "embedded", "na
 const JETSTREAM_ON_CONTROLLERS: readonly CoordinatorKind[] = ["embedded", "nats"];
 const MAX_CONTROLLERS = 9;
 
-export function readControllers(r: RawReader, preset: Preset): Settings["controllers"] {
+export function readControllers(r: RawReader, preset: Preset, cloud: Cloud = "aws"): Settings["controllers"] {
     const count = r.int("controllerCount", { min: 1, max: MAX_CONTROLLERS }, preset.controllerCount);
-    const instanceType = checkEc2InstanceType(
-        "controllerInstanceType",
-        r.text("controllerInstanceType", preset.controller.awsInstanceType),
-        preset.controller.awsInstanceType,
-    );
-    if (isGravitonInstanceType(instanceType)) {
+    const example = cloud === "aws" ? preset.controller.awsInstanceType : preset.controller.gcpMachineType;
+    const instanceType = checkMachineType(cloud, "controllerInstanceType", r.text("controllerInstanceType", example), example);
+    if (cloud === "aws" && isGravitonInstanceType(instanceType)) {
         throw new ConfigError(
             "controllerInstanceType",
             "is an arm64 (Graviton) type but controllers must be x86_64: the openzro-dashboard package is amd64-only",
             instanceType,
-            `use an x86_64 type such as ${preset.controller.awsInstanceType}`,
+            `use an x86_64 type such as ${example}`,
+        );
+    }
+    if (cloud === "gcp" && isGcpArmMachineType(instanceType)) {
+        throw new ConfigError(
+            "controllerInstanceType",
+            "is an Arm machine type but controllers must be x86_64: the openzro-dashboard package is amd64-only",
+            instanceType,
+            `use an x86_64 machine type such as ${example}`,
         );
     }
     const amiId = r.text("controllerAmiId");
+    if (amiId !== undefined && cloud === "gcp") {
+        throw new ConfigError("controllerAmiId", "is an AWS setting (an AMI) and cloud is gcp", amiId, "remove it; pin the GCP boot image with gcpImage");
+    }
     if (amiId !== undefined && !isAmiId(amiId)) {
         throw new ConfigError("controllerAmiId", "is not an AMI ID", amiId, "use an ID like ami-0123456789abcdef0, or leave it unset for Ubuntu 24.04");
     }

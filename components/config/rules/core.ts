@@ -4,9 +4,10 @@ import { DEFAULTS } from "../keys";
 import { SIZE_PRESETS } from "../presets";
 import { RawReader, scalarText } from "../reader";
 import { releaseVersionProblem } from "../releaseVersion";
-import { isAwsRegion, isGcpRegion, isWithinDomain } from "../syntax";
+import { isAwsRegion, isGcpLabelKey, isGcpLabelValue, isWithinDomain } from "../syntax";
 import type { Cloud, LogLevel, OsFamily, Settings, SizePreset } from "../types";
 import { checkDomainName } from "./common";
+import { checkGcpRegion } from "./region";
 
 export const LOG_LEVELS: readonly LogLevel[] = ["panic", "fatal", "error", "warn", "info", "debug", "trace"];
 
@@ -55,7 +56,7 @@ export function readCore(r: RawReader): CoreSettings {
         size: r.oneOf<SizePreset>("size", SIZE_PRESETS, DEFAULTS.size),
         openzroVersion: readVersion(r),
         logLevel: r.oneOf<LogLevel>("logLevel", LOG_LEVELS, DEFAULTS.logLevel),
-        tags: readTags(r),
+        tags: readTags(r, cloud),
         protectResources: r.bool("protectResources", DEFAULTS.protectResources),
         hosts: { osFamily: r.oneOf<OsFamily>("osFamily", ["debian", "rhel"], DEFAULTS.osFamily) },
         ...(promoteFromStack !== undefined ? { promoteFromStack } : {}),
@@ -74,8 +75,8 @@ function readRegion(r: RawReader, cloud: Cloud): string {
         const fix = zone && isAwsRegion(zone[1]) ? `that is an availability zone; use the region "${zone[1]}"` : `use a region code such as ${example} or eu-west-1`;
         throw new ConfigError(key, "does not look like an AWS region", region, fix);
     }
-    if (cloud === "gcp" && !isGcpRegion(region)) {
-        throw new ConfigError(key, "does not look like a GCP region", region, `use a region such as ${example}`);
+    if (cloud === "gcp") {
+        checkGcpRegion(key, region, example);
     }
     return region;
 }
@@ -91,7 +92,7 @@ function readVersion(r: RawReader): string {
 
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
 
-function readTags(r: RawReader): Readonly<Record<string, string>> {
+function readTags(r: RawReader, cloud: Cloud): Readonly<Record<string, string>> {
     const raw = r.structured("tags", "`pulumi config set --path tags.team platform`");
     if (raw === undefined) {
         return {};
@@ -114,6 +115,12 @@ function readTags(r: RawReader): Readonly<Record<string, string>> {
         }
         if (text.length > 256 || !TAG_CHARS.test(text)) {
             throw new ConfigError(key, "is not a valid tag value", text, "use at most 256 letters, digits, spaces and _ . : / = + - @");
+        }
+        if (cloud === "gcp" && !isGcpLabelKey(name)) {
+            throw new ConfigError(key, "is not a valid GCP label key (tags become labels on GCP)", name, "use a lower-case letter, then up to 62 lower-case letters, digits, _ or -");
+        }
+        if (cloud === "gcp" && !isGcpLabelValue(text)) {
+            throw new ConfigError(key, "is not a valid GCP label value (tags become labels on GCP)", text, "use at most 63 lower-case letters, digits, _ or -");
         }
         tags[name] = text;
     }

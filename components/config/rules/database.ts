@@ -3,20 +3,17 @@ import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
 import type { Preset } from "../presets";
 import { RawReader } from "../reader";
-import { isRdsInstanceClass } from "../syntax";
+import { isCloudSqlTier, isRdsInstanceClass } from "../syntax";
 import { MIN_POOL, POSTGRES_DEFAULT_MAX_CONNECTIONS, connectionBudget, rdsDefaultMaxConnections } from "../dbConnections";
-import type { Settings } from "../types";
+import type { Cloud, Settings } from "../types";
 
 const STORAGE_RANGE = { min: 20, max: 65536 } as const;
 /** Names PostgreSQL or RDS keep for themselves (plus pg_* / rds_* prefixes). */
 const RESERVED_USERS = ["postgres", "rdsadmin", "rdsrepladmin", "public", "user", "current_user", "session_user", "none", "all"];
 const MIN_POSTGRES_MAJOR = 16;
 
-export function readDatabase(r: RawReader, preset: Preset): Settings["database"] {
-    const instanceClass = r.text("dbInstanceClass", preset.database.awsInstanceClass);
-    if (!isRdsInstanceClass(instanceClass)) {
-        throw new ConfigError("dbInstanceClass", "is not an RDS instance class", instanceClass, `use a class starting with db., such as ${preset.database.awsInstanceClass}`);
-    }
+export function readDatabase(r: RawReader, preset: Preset, cloud: Cloud = "aws"): Settings["database"] {
+    const instanceClass = cloud === "aws" ? readRdsClass(r, preset) : readCloudSqlTier(r, preset);
     const allocated = r.int("dbAllocatedStorageGb", STORAGE_RANGE, preset.database.allocatedStorageGb);
     const maxAllocated = r.int("dbMaxAllocatedStorageGb", STORAGE_RANGE, Math.min(4 * allocated, STORAGE_RANGE.max));
     // RDS storage autoscaling wants a ceiling at least 10% above the allocated size.
@@ -30,7 +27,7 @@ export function readDatabase(r: RawReader, preset: Preset): Settings["database"]
         );
     }
     return {
-        engineVersion: readEngineVersion(r),
+        engineVersion: readEngineVersion(r, cloud),
         instanceClass,
         allocatedStorageGb: allocated,
         maxAllocatedStorageGb: maxAllocated,
@@ -39,7 +36,7 @@ export function readDatabase(r: RawReader, preset: Preset): Settings["database"]
         deletionProtection: r.bool("dbDeletionProtection", DEFAULTS.dbDeletionProtection),
         skipFinalSnapshot: r.bool("dbSkipFinalSnapshot", DEFAULTS.dbSkipFinalSnapshot),
         performanceInsights: r.bool("dbPerformanceInsights", DEFAULTS.dbPerformanceInsights),
-        username: readUsername(r),
+        username: readUsername(r, cloud),
         maxConnections: r.int("dbMaxConnections", MAX_CONNECTIONS_RANGE, rdsDefaultMaxConnections(instanceClass) ?? POSTGRES_DEFAULT_MAX_CONNECTIONS),
     };
 }
@@ -86,8 +83,48 @@ export function readManagementDbPool(
     return pool;
 }
 
-function readEngineVersion(r: RawReader): string {
+function readRdsClass(r: RawReader, preset: Preset): string {
+    const instanceClass = r.text("dbInstanceClass", preset.database.awsInstanceClass);
+    if (!isRdsInstanceClass(instanceClass)) {
+        throw new ConfigError("dbInstanceClass", "is not an RDS instance class", instanceClass, `use a class starting with db., such as ${preset.database.awsInstanceClass}`);
+    }
+    return instanceClass;
+}
+
+/** Cloud SQL custom tiers: 1 or an even number of vCPUs, 0.9-6.5 GB per vCPU in 256 MB steps (Cloud SQL docs). */
+function readCloudSqlTier(r: RawReader, preset: Preset): string {
+    const example = preset.database.gcpTier;
+    const tier = r.text("dbInstanceClass", example);
+    if (isRdsInstanceClass(tier)) {
+        throw new ConfigError("dbInstanceClass", "is an RDS instance class but cloud is gcp", tier, `use a Cloud SQL tier such as ${example}`);
+    }
+    if (!isCloudSqlTier(tier)) {
+        throw new ConfigError("dbInstanceClass", "is not a Cloud SQL tier", tier, `use a tier such as ${example} (db-custom-<vCPUs>-<memory MB>)`);
+    }
+    const custom = /^db-custom-([0-9]+)-([0-9]+)$/.exec(tier);
+    if (custom) {
+        const vcpu = Number(custom[1]);
+        const mb = Number(custom[2]);
+        if ((vcpu !== 1 && vcpu % 2 !== 0) || vcpu > 96) {
+            throw new ConfigError("dbInstanceClass", "has a vCPU count Cloud SQL does not offer", tier, "use 1 or an even number of vCPUs up to 96, e.g. db-custom-4-8192");
+        }
+        if (mb % 256 !== 0 || mb < vcpu * 922 || mb > vcpu * 6656) {
+            throw new ConfigError(
+                "dbInstanceClass",
+                "has a memory size Cloud SQL does not offer for its vCPUs",
+                tier,
+                `use 0.9 to 6.5 GB per vCPU in multiples of 256 MB, e.g. db-custom-${vcpu}-${vcpu * 4096}`,
+            );
+        }
+    }
+    return tier;
+}
+
+function readEngineVersion(r: RawReader, cloud: Cloud): string {
     const version = r.text("dbEngineVersion", DEFAULTS.dbEngineVersion);
+    if (cloud === "gcp" && /^[0-9]+\.[0-9]+$/.test(version)) {
+        throw new ConfigError("dbEngineVersion", "names a minor version but Cloud SQL takes only the major version", version, `use "${version.split(".")[0]}"`);
+    }
     const m = /^([0-9]+)(?:\.[0-9]+)?$/.exec(version);
     if (!m) {
         throw new ConfigError("dbEngineVersion", "is not a PostgreSQL version", version, `use a major version such as ${DEFAULTS.dbEngineVersion} or 17`);
@@ -98,7 +135,7 @@ function readEngineVersion(r: RawReader): string {
     return version;
 }
 
-function readUsername(r: RawReader): string {
+function readUsername(r: RawReader, cloud: Cloud): string {
     const user = r.text("dbUsername", DEFAULTS.dbUsername);
     if (!/^[a-z][a-z0-9_]{0,62}$/.test(user)) {
         throw new ConfigError(
@@ -110,6 +147,9 @@ function readUsername(r: RawReader): string {
     }
     if (RESERVED_USERS.includes(user) || user.startsWith("pg_") || user.startsWith("rds_")) {
         throw new ConfigError("dbUsername", "is reserved by PostgreSQL or RDS", user, `use another name such as ${DEFAULTS.dbUsername}`);
+    }
+    if (cloud === "gcp" && user.startsWith("cloudsql")) {
+        throw new ConfigError("dbUsername", "is reserved by Cloud SQL (cloudsql* roles)", user, `use another name such as ${DEFAULTS.dbUsername}`);
     }
     return user;
 }

@@ -2,13 +2,25 @@
 import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
 import { RawReader } from "../reader";
-import type { Settings } from "../types";
+import type { Cloud, Settings } from "../types";
+import { rejectOnGcp } from "./common";
 
 /** TLS 1.2+ ALB policies: the TLS13-1-2/1-3 family, TLS-1-2-* and FS-1-2-*. Older ones still allow TLS 1.0/1.1. */
 const TLS12_PLUS_POLICY = /^ELBSecurityPolicy-(?:TLS13-1-[23]-|TLS-1-2-|FS-1-2-)[A-Za-z0-9-]+$/;
 
-export function readLoadBalancer(r: RawReader): Settings["loadBalancer"] {
+export function readLoadBalancer(r: RawReader, cloud: Cloud = "aws"): Settings["loadBalancer"] {
     const sslPolicy = r.text("albSslPolicy", DEFAULTS.albSslPolicy);
+    const idleTimeoutSeconds = r.int("albIdleTimeoutSeconds", { min: 60, max: 4000 }, DEFAULTS.albIdleTimeoutSeconds);
+    if (cloud === "gcp") {
+        rejectOnGcp("albSslPolicy", sslPolicy, sslPolicy === DEFAULTS.albSslPolicy, "GCP's load balancer uses its own SSL policy (MODERN profile, TLS 1.2 minimum)", "remove it");
+        rejectOnGcp(
+            "albIdleTimeoutSeconds",
+            idleTimeoutSeconds,
+            idleTimeoutSeconds === DEFAULTS.albIdleTimeoutSeconds,
+            "GCP has no ALB idle timeout (gRPC backend services get a one-day stream timeout)",
+            "remove it",
+        );
+    }
     if (!TLS12_PLUS_POLICY.test(sslPolicy)) {
         throw new ConfigError(
             "albSslPolicy",
@@ -17,9 +29,10 @@ export function readLoadBalancer(r: RawReader): Settings["loadBalancer"] {
             `use ${DEFAULTS.albSslPolicy} (TLS 1.2 and 1.3) or another ELBSecurityPolicy-TLS13-* policy`,
         );
     }
+
     return {
         // Peers hold gRPC streams open for hours: the idle timeout must be long (ALB maximum 4000 s).
-        idleTimeoutSeconds: r.int("albIdleTimeoutSeconds", { min: 60, max: 4000 }, DEFAULTS.albIdleTimeoutSeconds),
+        idleTimeoutSeconds,
         deregistrationDelaySeconds: r.int("albDeregistrationDelaySeconds", { min: 0, max: 3600 }, DEFAULTS.albDeregistrationDelaySeconds),
         healthCheckIntervalSeconds: r.int("albHealthCheckIntervalSeconds", { min: 5, max: 300 }, DEFAULTS.albHealthCheckIntervalSeconds),
         healthyThreshold: r.int("albHealthyThreshold", { min: 2, max: 10 }, DEFAULTS.albHealthyThreshold),

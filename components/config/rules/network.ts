@@ -4,7 +4,7 @@ import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
 import { RawReader } from "../reader";
 import type { Cloud, NatGatewayMode, Settings } from "../types";
-import { checkPrivateCidr } from "./common";
+import { checkPrivateCidr, rejectOnGcp } from "./common";
 
 export function readNetwork(r: RawReader, cloud: Cloud): Settings["network"] {
     const vpcCidr = r.text("vpcCidr", DEFAULTS.vpcCidr);
@@ -50,10 +50,14 @@ export function readNetwork(r: RawReader, cloud: Cloud): Settings["network"] {
         );
     }
 
+    const natGateways = r.oneOf<NatGatewayMode>("natGateways", ["perAz", "single"], DEFAULTS.natGateways);
+    if (cloud === "gcp") {
+        rejectOnGcp("natGateways", natGateways, natGateways === DEFAULTS.natGateways, "Cloud NAT is one regional, highly available service", `remove it (the default ${DEFAULTS.natGateways} is ignored on GCP)`);
+    }
     return {
         vpcCidr,
         azCount,
-        natGateways: r.oneOf<NatGatewayMode>("natGateways", ["perAz", "single"], DEFAULTS.natGateways),
+        natGateways,
         relayVpcCidr,
     };
 }

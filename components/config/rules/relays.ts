@@ -5,9 +5,10 @@ import { DEFAULTS } from "../keys";
 import { relayDnsName } from "../naming";
 import type { Preset } from "../presets";
 import { RawReader, scalarText } from "../reader";
-import { goDurationSeconds, isAmiId, isAwsRegion, isDnsLabel, isGcpRegion } from "../syntax";
+import { goDurationSeconds, isAmiId, isAwsRegion, isDnsLabel } from "../syntax";
+import { checkGcpRegion } from "./region";
 import type { Cloud, RelaySettings, RelayTlsMode, Settings } from "../types";
-import { PORT_RANGE, checkEc2InstanceType } from "./common";
+import { PORT_RANGE, checkMachineType } from "./common";
 import { ACME_TLS_ALPN_PORT, RELAY_METRICS_PORT, STUN_PORT } from "../../host/ports";
 
 /** relay-<name> must stay a valid DNS label with room to spare. */
@@ -23,11 +24,8 @@ export interface RelayContext {
 }
 
 export function readRelays(r: RawReader, ctx: RelayContext): Pick<Settings, "relay" | "relays"> {
-    const defaultType = checkEc2InstanceType(
-        "relayInstanceType",
-        r.text("relayInstanceType", ctx.preset.relay.awsInstanceType),
-        ctx.preset.relay.awsInstanceType,
-    );
+    const example = ctx.cloud === "aws" ? ctx.preset.relay.awsInstanceType : ctx.preset.relay.gcpMachineType;
+    const defaultType = checkMachineType(ctx.cloud, "relayInstanceType", r.text("relayInstanceType", example), example);
     const relays = readRelayList(r, ctx, defaultType);
     const regions = new Set(relays.map((relay) => relay.region));
 
@@ -42,6 +40,9 @@ export function readRelays(r: RawReader, ctx: RelayContext): Pick<Settings, "rel
     }
 
     const amiId = r.text("relayAmiId");
+    if (amiId !== undefined && ctx.cloud === "gcp") {
+        throw new ConfigError("relayAmiId", "is an AWS setting (an AMI) and cloud is gcp", amiId, "remove it; pin the GCP boot image with gcpImage");
+    }
     if (amiId !== undefined && !isAmiId(amiId)) {
         throw new ConfigError("relayAmiId", "is not an AMI ID", amiId, "use an ID like ami-0123456789abcdef0, or leave it unset");
     }
@@ -106,20 +107,16 @@ function readRelayList(r: RawReader, ctx: RelayContext, defaultType: string): Re
             throw new ConfigError(`${at}.name`, "makes the relay DNS name longer than 253 characters", name, "use a shorter relay name or domain");
         }
         const region = requiredField(fields, at, "region", ctx.cloud === "aws" ? "eu-west-1" : "europe-west1");
-        const regionOk = ctx.cloud === "aws" ? isAwsRegion(region) : isGcpRegion(region);
-        if (!regionOk) {
-            throw new ConfigError(
-                `${at}.region`,
-                `does not look like an ${ctx.cloud.toUpperCase()} region`,
-                region,
-                ctx.cloud === "aws" ? "use a region code such as eu-west-1" : "use a region such as europe-west1",
-            );
+        if (ctx.cloud === "gcp") {
+            checkGcpRegion(`${at}.region`, region, "europe-west1");
+        } else if (!isAwsRegion(region)) {
+            throw new ConfigError(`${at}.region`, "does not look like an AWS region", region, "use a region code such as eu-west-1");
         }
         const typeValue = fields.instanceType;
         const instanceType =
             typeValue === undefined || typeValue === null || typeValue === ""
                 ? defaultType
-                : checkEc2InstanceType(`${at}.instanceType`, scalarText(`${at}.instanceType`, typeValue, "use a single instance type"), defaultType);
+                : checkMachineType(ctx.cloud, `${at}.instanceType`, scalarText(`${at}.instanceType`, typeValue, "use a single instance type"), defaultType);
         return { name, region, instanceType };
     });
 }
