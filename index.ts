@@ -10,6 +10,11 @@ export const relayAddresses = outputs.relayAddresses;
 export const controllerPrivateIps = outputs.controllerPrivateIps;
 export const bastionAddress = outputs.bastionAddress;
 export const databaseEndpoint = outputs.databaseEndpoint;
+// AWS only (undefined, so not exported, on GCP).
 export const certificateArn = outputs.certificateArn;
+// GCP only (undefined, so not exported, on AWS).
+export const loadBalancerAddress = outputs.loadBalancerAddress;
+export const certificateName = outputs.certificateName;
+export const databaseCaCertificate = outputs.databaseCaCertificate;
 export const sshPrivateKey = outputs.sshPrivateKey;
 export const openzroVersion = outputs.openzroVersion;

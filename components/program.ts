@@ -4,12 +4,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./config/types";
 import { AwsFootprint } from "./aws/footprint";
+import { GcpFootprint } from "./gcp/footprint";
+import { FootprintFacts } from "./host/facts";
 import { ClusterSecrets } from "./host/secrets";
 import { HostLayer } from "./host/layer";
 
+/** What the program needs from either cloud's footprint: the host layer's facts and the stack outputs. */
+export interface Footprint {
+    readonly facts: FootprintFacts;
+    readonly outputs: object;
+}
+
 export interface Deployment {
     readonly settings: Settings;
-    readonly footprint: AwsFootprint;
+    readonly footprint: Footprint;
     readonly secrets: ClusterSecrets;
     readonly hosts: HostLayer;
     /** The openZro version the hosts run: this stack's setting, or the one promoteFromStack proved. */
@@ -17,12 +25,8 @@ export interface Deployment {
 }
 
 export function deployOpenzro(settings: Settings): Deployment {
-    if (settings.cloud !== "aws") {
-        // Validated config may say gcp; the GCP footprint does not exist yet, and failing here is better than a
-        // half-built stack.
-        throw new Error(`cloud: "${settings.cloud}" is not implemented yet; set openzro:cloud to "aws"`);
-    }
-    const footprint = new AwsFootprint("openzro", { settings });
+    const footprint: Footprint =
+        settings.cloud === "gcp" ? new GcpFootprint("openzro", { settings }) : new AwsFootprint("openzro", { settings });
     const secrets = new ClusterSecrets("openzro", {});
     const openzroVersion = resolveVersion(settings);
     const hosts = new HostLayer("openzro", {
@@ -46,7 +50,7 @@ function resolveVersion(settings: Settings): pulumi.Output<string> {
 /** The stack outputs, secrets as secrets. */
 export function stackOutputs(d: Deployment): Record<string, pulumi.Output<unknown>> {
     return {
-        ...d.footprint.outputs,
+        ...(d.footprint.outputs as Record<string, pulumi.Output<unknown>>),
         openzroVersion: d.openzroVersion,
     };
 }

@@ -71,8 +71,11 @@ export interface DatabaseFacts {
 
 /** What the host layer needs to drain a controller from the load balancer and know when it is back. */
 export interface LoadBalancerFacts {
-    /** Source CIDRs of the real proxies in front of nginx (the LB's subnets). Never 0.0.0.0/0. */
-    readonly proxyCidrs: readonly string[];
+    /**
+     * Source CIDRs of the real proxies in front of nginx (the LB's subnets), and any address the load balancer itself
+     * appends to X-Forwarded-For (GCP appends its own IP, known only once reserved: hence Inputs). Never 0.0.0.0/0.
+     */
+    readonly proxyCidrs: readonly pulumi.Input<string>[];
     readonly healthCheckIntervalSeconds: number;
     readonly healthyThreshold: number;
     readonly unhealthyThreshold: number;

@@ -152,8 +152,9 @@ export class HostLayer extends pulumi.ComponentResource {
                 facts.database.port,
                 grpcTls ? grpcTls.certificatePem : undefined,
                 serverCa.pem,
+                pulumi.all([...lb.proxyCidrs]),
             ])
-            .apply(([controllerIps, relayIps, dbHost, dbPort, grpcCertificate, caPem]) => ({
+            .apply(([controllerIps, relayIps, dbHost, dbPort, grpcCertificate, caPem, proxyCidrs]) => ({
                 controllers: facts.controllers.map((c, i) => ({ name: c.name, hostname: c.hostname, privateIp: controllerIps[i] })),
                 relays: facts.relays.map((r, i) => ({ name: r.name, dnsName: r.dnsName, publicIp: relayIps[i] })),
                 database: {
@@ -163,7 +164,7 @@ export class HostLayer extends pulumi.ComponentResource {
                     mainDatabase: facts.database.mainDatabase,
                     ...(caPem === undefined ? {} : { serverCaPem: caPem }),
                 },
-                proxyCidrs: [...lb.proxyCidrs],
+                proxyCidrs,
                 ...(grpcBackend === "tls" ? { grpcBackend, nginxGrpcTlsCertificate: grpcCertificate } : {}),
             }));
 
