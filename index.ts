@@ -15,6 +15,5 @@ export const certificateArn = outputs.certificateArn;
 // GCP only (undefined, so not exported, on AWS).
 export const loadBalancerAddress = outputs.loadBalancerAddress;
 export const certificateName = outputs.certificateName;
-export const databaseCaCertificate = outputs.databaseCaCertificate;
 export const sshPrivateKey = outputs.sshPrivateKey;
 export const openzroVersion = outputs.openzroVersion;

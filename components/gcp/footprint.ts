@@ -35,8 +35,6 @@ export interface GcpFootprintOutputs {
     readonly loadBalancerAddress: pulumi.Output<string>;
     /** Google-managed certificate: `gcloud compute ssl-certificates describe <name> --global` shows its status. */
     readonly certificateName: pulumi.Output<string>;
-    /** PEM of the Cloud SQL server CA (for sslmode=verify-ca clients). */
-    readonly databaseCaCertificate: pulumi.Output<string>;
     /** Secret: the generated key, or the configured one. */
     readonly sshPrivateKey: pulumi.Output<string>;
 }
@@ -52,6 +50,11 @@ export function assertGcpSettings(settings: Settings): NonNullable<Settings["gcp
 export class GcpFootprint extends pulumi.ComponentResource {
     readonly facts: FootprintFacts;
     readonly outputs: GcpFootprintOutputs;
+    /**
+     * PEM of the Cloud SQL server CA, for a host layer that verifies the server (sslmode=verify-ca). Not a stack
+     * output: it is public, but a PEM block in outputs is indistinguishable from a leaked key to the plan's checks.
+     */
+    readonly databaseCaCertificate: pulumi.Output<string>;
 
     constructor(name: string, args: { settings: Settings }, opts?: pulumi.ComponentResourceOptions) {
         const gcpSettings = assertGcpSettings(args.settings);
@@ -201,6 +204,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
             },
         };
 
+        this.databaseCaCertificate = database.serverCaCertificate;
         this.outputs = {
             dashboardUrl: pulumi.output(`https://${settings.domain}`),
             managementEndpoint: pulumi.output(`https://${settings.domain}:443`),
@@ -210,7 +214,6 @@ export class GcpFootprint extends pulumi.ComponentResource {
             databaseEndpoint: database.endpoint,
             loadBalancerAddress: loadBalancer.address,
             certificateName: loadBalancer.certificateName,
-            databaseCaCertificate: database.serverCaCertificate,
             sshPrivateKey: pulumi.secret(privateKey),
         };
         this.registerOutputs({ ...this.outputs });

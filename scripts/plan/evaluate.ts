@@ -63,7 +63,7 @@ function loadProgram(): ProgramModules {
 export async function evaluateStack(opts: EvaluateOptions): Promise<PlanResult> {
     const projectDir = opts.projectDir ?? REPOSITORY_ROOT;
     const config = applyOverrides(readStackConfig(projectDir, opts.stack), opts.configOverrides);
-    const region = config.values["aws:region"];
+    const region = config.values["aws:region"] ?? config.values["gcp:region"];
     const mocks = await installPlanMocks({
         project: config.project,
         stack: config.stack,

@@ -26,15 +26,37 @@ export class MockWorld {
     private readonly usedPrivateIps = new Set<string>();
     private nextPublicIp = 0;
     private readonly zoneNames = new Map<string, string>();
+    /** Project of every explicit gcp provider, by provider URN. */
+    private readonly providerProjects = new Map<string, string>();
+    /** Resources a mock must find by (kind, name), e.g. a private services range by its name. */
+    private readonly namedResources = new Map<string, CreatedResource>();
     /** Every secret value a mock produced: tests check none of them leaks into the plan. */
     readonly secretValues = new Set<string>();
 
     constructor(readonly defaultRegion: string) {}
 
-    rememberProvider(urn: string, region: string | undefined): void {
+    rememberProvider(urn: string, region: string | undefined, project?: string): void {
         if (region) {
             this.providerRegions.set(urn, region);
         }
+        if (project) {
+            this.providerProjects.set(urn, project);
+        }
+    }
+
+    /** The project of a gcp provider reference ("<urn>::<id>"); a fixed stand-in for the default provider. */
+    projectOf(provider: string | undefined): string {
+        const urn = provider ? provider.slice(0, provider.lastIndexOf("::")) : "";
+        return this.providerProjects.get(urn) ?? "openzro-plan";
+    }
+
+    rememberNamed(kind: string, name: string, resource: CreatedResource): void {
+        this.namedResources.set(`${kind}/${name}`, resource);
+    }
+
+    named(kind: string, name: unknown): CreatedResource | undefined {
+        const plain = unwrapSecrets(name);
+        return typeof plain === "string" ? this.namedResources.get(`${kind}/${plain}`) : undefined;
     }
 
     /** `provider` is "<provider urn>::<provider id>", or empty for the default provider. */

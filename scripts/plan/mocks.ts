@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { awsInvoke, awsResource, canonicalAwsType } from "./mockAws";
 import { genericResource } from "./mockGeneric";
+import { gcpInvoke, gcpResource, rememberGcpName } from "./mockGcp";
 import { seededUuid } from "./deterministic";
 import { MockWorld } from "./mockWorld";
 import { PlanRecorder, RecordedOptions, RecordedResource } from "./recorder";
@@ -103,8 +104,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         const seed = ctx.urn;
 
         if (args.type.startsWith("pulumi:providers:")) {
-            if (args.type === "pulumi:providers:aws") {
-                this.world.rememberProvider(ctx.urn, typeof inputs.region === "string" ? inputs.region : undefined);
+            if (args.type === "pulumi:providers:aws" || args.type === "pulumi:providers:gcp") {
+                this.world.rememberProvider(
+                    ctx.urn,
+                    typeof inputs.region === "string" ? inputs.region : undefined,
+                    typeof inputs.project === "string" ? inputs.project : undefined,
+                );
             }
             return { id: seededUuid(`${seed}#provider`), state: inputs };
         }
@@ -127,6 +132,25 @@ export class PlanMocks implements pulumi.runtime.Mocks {
             }
             return this.created(answer.id, type, args.name, ctx.urn, inputs, answer.computed);
         }
+        if (args.type.startsWith("gcp:")) {
+            const answer = gcpResource(this.world, {
+                type: args.type,
+                name: args.name,
+                seed,
+                inputs,
+                region: this.world.regionOf(args.provider),
+                project: this.world.projectOf(args.provider),
+            });
+            if (answer.generic) {
+                this.recorder.unmockedTypes.add(args.type);
+            }
+            const result = this.created(answer.id, args.type, args.name, ctx.urn, inputs, answer.computed);
+            const created = this.world.lookup(answer.id);
+            if (created) {
+                rememberGcpName(this.world, answer, created);
+            }
+            return result;
+        }
         const generic = genericResource(this.world, { type: args.type, name: args.name, seed, inputs });
         if (generic) {
             return this.created(generic.id, args.type, args.name, ctx.urn, inputs, generic.computed);
@@ -140,6 +164,12 @@ export class PlanMocks implements pulumi.runtime.Mocks {
         this.recorder.invokes.push({ token: args.token, provider: providerUrn(args.provider), inputs });
         if (args.token.startsWith("aws:")) {
             const answer = awsInvoke(this.world, { token: args.token, inputs, region: this.world.regionOf(args.provider) });
+            if (answer) {
+                return answer;
+            }
+        }
+        if (args.token.startsWith("gcp:")) {
+            const answer = gcpInvoke({ token: args.token, inputs, region: this.world.regionOf(args.provider), project: this.world.projectOf(args.provider) });
             if (answer) {
                 return answer;
             }
