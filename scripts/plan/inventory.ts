@@ -59,6 +59,7 @@ export interface Inventory {
 }
 
 const INSTANCE = "aws:ec2/instance:Instance";
+const GCP_INSTANCE = "gcp:compute/instance:Instance";
 
 type Plain = Record<string, unknown>;
 const plain = (x: unknown): Plain => unwrapSecrets<Plain>(x ?? {});
@@ -70,7 +71,7 @@ export function inventory(result: PlanResult): Inventory {
         const provider = r?.provider ? byUrn.get(r.provider) : undefined;
         return text(plain(provider?.inputs).region) || result.settings.region;
     };
-    const instances = result.resources.filter((r) => r.type === INSTANCE);
+    const instances = result.resources.filter((r) => r.type === INSTANCE || r.type === GCP_INSTANCE);
     /** The instance belonging to a host: its own name or an ancestor's ends in "-<host>". */
     const instanceOf = (host: string): PlanResource | undefined =>
         instances.find((inst) => {
@@ -84,6 +85,11 @@ export function inventory(result: PlanResult): Inventory {
     const describeHost = (host: string): HostInventory => {
         const resource = instanceOf(host);
         const state = plain(resource?.state);
+        if (resource?.type === GCP_INSTANCE) {
+            const nic = plain((state.networkInterfaces as unknown[] | undefined)?.[0]);
+            const zone = text(state.zone);
+            return { host, resource, region: zone.replace(/-[a-z]$/, ""), zone, privateIp: text(nic.networkIp), instanceType: text(state.machineType) };
+        }
         return {
             host,
             resource,
@@ -96,6 +102,10 @@ export function inventory(result: PlanResult): Inventory {
     const eips = result.resources.filter((r) => r.type === "aws:ec2/eip:Eip").map((r) => plain(r.state));
     const publicIpOf = (resource: PlanResource | undefined): string => {
         if (!resource) return "";
+        if (resource.type === GCP_INSTANCE) {
+            const nic = plain((plain(resource.state).networkInterfaces as unknown[] | undefined)?.[0]);
+            return text(plain((nic.accessConfigs as unknown[] | undefined)?.[0]).natIp);
+        }
         const eip = eips.find((e) => e.instance === resource.id);
         return text(eip?.publicIp) || text(plain(resource.state).publicIp);
     };
@@ -116,7 +126,7 @@ export function inventory(result: PlanResult): Inventory {
     });
     const bastionResource = instanceOf("bastion");
     const bastion = bastionResource
-        ? { publicIp: publicIpOf(bastionResource), zone: text(plain(bastionResource.state).availabilityZone) }
+        ? { publicIp: publicIpOf(bastionResource), zone: text(plain(bastionResource.state).availabilityZone) || text(plain(bastionResource.state).zone) }
         : undefined;
 
     const databases = result.resources.filter((r) => r.type === "aws:rds/instance:Instance").map((r) => {
@@ -131,10 +141,28 @@ export function inventory(result: PlanResult): Inventory {
             region: regionOf(r),
         };
     });
+    const cloudSql = result.resources.filter((r) => r.type === "gcp:sql/databaseInstance:DatabaseInstance").map((r) => {
+        const s = plain(r.state);
+        const dbSettings = plain(s.settings);
+        return {
+            name: r.name,
+            engine: "postgres",
+            engineVersion: text(s.databaseVersion).replace(/^POSTGRES_/, ""),
+            instanceClass: text(dbSettings.tier),
+            multiAz: dbSettings.availabilityType === "REGIONAL",
+            address: text(s.privateIpAddress),
+            region: text(s.region),
+        };
+    });
+    databases.push(...cloudSql);
+    const gcpLoadBalancers = result.resources
+        .filter((r) => r.type === "gcp:compute/globalForwardingRule:GlobalForwardingRule" && plain(r.inputs).portRange === "443")
+        .map((r) => ({ name: r.name, dnsName: text(plain(r.state).ipAddress), idleTimeout: undefined }));
     const loadBalancers = result.resources.filter((r) => r.type === "aws:lb/loadBalancer:LoadBalancer").map((r) => {
         const s = plain(r.state);
         return { name: r.name, dnsName: text(s.dnsName), idleTimeout: typeof s.idleTimeout === "number" ? s.idleTimeout : undefined };
     });
+    loadBalancers.push(...gcpLoadBalancers);
     const attachments = result.resources.filter((r) => r.type === "aws:lb/targetGroupAttachment:TargetGroupAttachment").map((r) => plain(r.inputs));
     const targetGroups = result.resources.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup").map((r) => {
         const s = plain(r.state);
@@ -147,6 +175,8 @@ export function inventory(result: PlanResult): Inventory {
             targets: attachments.filter((a) => a.targetGroupArn === s.arn).length,
         };
     });
+
+    targetGroups.push(...gcpBackendServices(result.resources));
 
     const counts = new Map<string, number>();
     for (const r of result.resources) {
@@ -165,11 +195,37 @@ export function inventory(result: PlanResult): Inventory {
     };
 }
 
+/** GCP backend services in the target-group shape: port from the groups' named port, health path from the check. */
+function gcpBackendServices(resources: readonly PlanResource[]): TargetGroupInventory[] {
+    const groups = resources.filter((r) => r.type === "gcp:compute/instanceGroup:InstanceGroup").map((r) => plain(r.inputs));
+    const checks = resources.filter((r) => r.type === "gcp:compute/healthCheck:HealthCheck");
+    return resources.filter((r) => r.type === "gcp:compute/backendService:BackendService").map((r) => {
+        const s = plain(r.state);
+        const named = (groups[0]?.namedPorts as { name: string; port: number }[] | undefined)?.find((p) => p.name === s.portName);
+        const check = plain(checks.find((c) => c.id === s.healthChecks)?.inputs);
+        const probe = plain(check.http2HealthCheck ?? check.httpHealthCheck);
+        return {
+            name: r.name,
+            port: named?.port,
+            protocol: text(s.protocol),
+            protocolVersion: s.protocol === "HTTP2" ? "HTTP2 (TLS)" : "HTTP1",
+            healthCheckPath: text(probe.requestPath),
+            targets: ((s.backends as unknown[] | undefined) ?? []).length,
+        };
+    });
+}
+
 /** Ports of ingress rules whose source is their own group: what the hosts of one tier open to each other. */
 function selfReferencingPorts(resources: readonly PlanResource[]): number[] {
     const ports = new Set<number>();
     for (const r of resources) {
         const i = plain(r.inputs);
+        if (r.type === "gcp:compute/firewall:Firewall" && i.sourceServiceAccounts !== undefined
+            && JSON.stringify(i.sourceServiceAccounts) === JSON.stringify(i.targetServiceAccounts)) {
+            for (const allow of (i.allows as { ports?: string[] }[] | undefined) ?? []) {
+                for (const port of allow.ports ?? []) ports.add(Number(port));
+            }
+        }
         const selfRule =
             (r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" && i.referencedSecurityGroupId !== undefined && i.referencedSecurityGroupId === i.securityGroupId) ||
             (r.type === "aws:ec2/securityGroupRule:SecurityGroupRule" && i.type === "ingress" && i.self === true);

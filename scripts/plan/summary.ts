@@ -33,12 +33,15 @@ export function planSummary(result: PlanResult): string {
         out.push(`Bastion: ${inv.bastion.publicIp} (${inv.bastion.zone})`);
     }
     for (const db of inv.databases) {
-        out.push(`Database ${db.name}: ${db.engine} ${db.engineVersion} ${db.instanceClass}, Multi-AZ ${db.multiAz ? "yes" : "NO"}, ${db.address} (${db.region})`);
+        const ha = result.settings.cloud === "gcp" ? `availability ${db.multiAz ? "REGIONAL" : "ZONAL"}` : `Multi-AZ ${db.multiAz ? "yes" : "NO"}`;
+        out.push(`Database ${db.name}: ${db.engine} ${db.engineVersion} ${db.instanceClass}, ${ha}, ${db.address} (${db.region})`);
     }
     for (const lb of inv.loadBalancers) {
-        out.push(`Load balancer ${lb.name}: ${lb.dnsName}, idle timeout ${lb.idleTimeout ?? "default"} s`);
+        out.push(result.settings.cloud === "gcp"
+            ? `Load balancer ${lb.name}: ${lb.dnsName} (global external Application LB)`
+            : `Load balancer ${lb.name}: ${lb.dnsName}, idle timeout ${lb.idleTimeout ?? "default"} s`);
     }
-    out.push(`Target groups (${inv.targetGroups.length}):`);
+    out.push(`${result.settings.cloud === "gcp" ? "Backend services" : "Target groups"} (${inv.targetGroups.length}):`);
     for (const tg of inv.targetGroups) {
         out.push(`  ${tg.name.padEnd(28)} ${tg.protocol}/${tg.protocolVersion} :${tg.port ?? "?"}  health ${tg.healthCheckPath || "-"}  ${tg.targets} target(s)`);
     }

@@ -28,7 +28,10 @@ export function topologyMermaid(result: PlanResult): string {
     out.push("    direction TB");
     for (const lb of inv.loadBalancers) {
         const id = mermaidId("lb", lb.name);
-        out.push(`    ${id}[${label(`ALB ${settings.domain}`, lb.dnsName, `idle timeout ${lb.idleTimeout ?? "default"} s`)}]`);
+        const lbLabel = settings.cloud === "gcp"
+            ? label(`global external Application LB ${settings.domain}`, lb.dnsName)
+            : label(`ALB ${settings.domain}`, lb.dnsName, `idle timeout ${lb.idleTimeout ?? "default"} s`);
+        out.push(`    ${id}[${lbLabel}]`);
         edges.push(`  users -->|"HTTPS 443"| ${id}`);
         const versions = [...new Set(inv.targetGroups.map((tg) => `${tg.protocolVersion} :${tg.port ?? "?"}`))];
         for (const c of inv.controllers) {
@@ -45,7 +48,8 @@ export function topologyMermaid(result: PlanResult): string {
     });
     for (const db of inv.databases) {
         const id = mermaidId("db", db.name);
-        out.push(`    ${id}[(${label(`PostgreSQL ${db.engineVersion}`, db.multiAz ? "Multi-AZ" : "single AZ", db.instanceClass)})]`);
+        const ha = settings.cloud === "gcp" ? (db.multiAz ? "REGIONAL" : "ZONAL") : db.multiAz ? "Multi-AZ" : "single AZ";
+        out.push(`    ${id}[(${label(`PostgreSQL ${db.engineVersion}`, ha, db.instanceClass)})]`);
         for (const c of inv.controllers) {
             edges.push(`  ${mermaidId("host", c.host)} -->|"TLS ${POSTGRES_PORT}"| ${id}`);
         }
@@ -80,7 +84,10 @@ export function topologyMermaid(result: PlanResult): string {
         // Exactly what the relay host's firewall opens (relayListeners.ts): WebSocket, QUIC with TLS, STUN.
         const ports = relayPublicListeners(settings).map((l) => `${l.protocol} ${l.port} ${l.purpose}`);
         edges.push(`  users -->|${label(ports.join(", "))}| ${mermaidId("host", r.host)}`);
-        edges.push(`  operators -.->|"SSH 22"| ${mermaidId("host", r.host)}`);
+        // GCP: SSH reaches relays only through the bastion (their internal addresses); AWS: directly.
+        edges.push(settings.cloud === "gcp" && inv.bastion
+            ? `  bastion -.->|"SSH 22"| ${mermaidId("host", r.host)}`
+            : `  operators -.->|"SSH 22"| ${mermaidId("host", r.host)}`);
     }
     return `${[...out, ...edges].join("\n")}\n`;
 }
