@@ -1,6 +1,13 @@
 // Size presets: the guide's sizing tiers, and AWS classes that really provide them.
 import { PRESETS, SIZE_PRESETS, presetFor } from "../../components/config/presets";
-import { isEc2InstanceType, isGravitonInstanceType, isRdsInstanceClass } from "../../components/config/syntax";
+import {
+    isCloudSqlTier,
+    isEc2InstanceType,
+    isGcpArmMachineType,
+    isGcpMachineType,
+    isGravitonInstanceType,
+    isRdsInstanceClass,
+} from "../../components/config/syntax";
 import type { SizePreset } from "../../components/config/types";
 
 /** vCPU and memory (GiB) as AWS publishes them for each class the presets use. */
@@ -14,6 +21,22 @@ const AWS_SPECS: Record<string, { vcpu: number; memoryGb: number }> = {
     "db.m7g.xlarge": { vcpu: 4, memoryGb: 16 },
     "db.m7g.2xlarge": { vcpu: 8, memoryGb: 32 },
 };
+
+/** vCPU and memory (GB) as Google publishes them for each machine type the presets use (e2 shared-core: 2 vCPUs). */
+const GCP_SPECS: Record<string, { vcpu: number; memoryGb: number }> = {
+    "e2-small": { vcpu: 2, memoryGb: 2 },
+    "e2-medium": { vcpu: 2, memoryGb: 4 },
+    "n2-standard-2": { vcpu: 2, memoryGb: 8 },
+    "n2-standard-4": { vcpu: 4, memoryGb: 16 },
+    "n2-standard-8": { vcpu: 8, memoryGb: 32 },
+};
+
+/** A Cloud SQL custom tier spells its size: db-custom-<vCPUs>-<memory MB>. */
+function cloudSqlSize(tier: string): { vcpu: number; memoryGb: number } {
+    const m = /^db-custom-(\d+)-(\d+)$/.exec(tier);
+    if (!m) throw new Error(`not a custom tier: ${tier}`);
+    return { vcpu: Number(m[1]), memoryGb: Number(m[2]) / 1024 };
+}
 
 describe("size presets", () => {
     it.each<[SizePreset, number, string, number, string, number, string, number, boolean]>([
@@ -61,6 +84,37 @@ describe("size presets", () => {
         expect(isGravitonInstanceType(p.controller.awsInstanceType)).toBe(false);
         expect(isEc2InstanceType(p.relay.awsInstanceType)).toBe(true);
         expect(isRdsInstanceClass(p.database.awsInstanceClass)).toBe(true);
+    });
+
+    it.each<[SizePreset, string, string, string]>([
+        ["small", "e2-medium", "e2-small", "db-custom-2-4096"],
+        ["medium", "n2-standard-4", "n2-standard-2", "db-custom-4-8192"],
+        ["large", "n2-standard-8", "n2-standard-4", "db-custom-8-32768"],
+    ])("%s on GCP: %s controllers, %s relays, %s database", (size, controller, relay, tier) => {
+        const p = PRESETS[size];
+        expect([p.controller.gcpMachineType, p.relay.gcpMachineType, p.database.gcpTier]).toEqual([controller, relay, tier]);
+    });
+
+    it.each(SIZE_PRESETS)("%s: every GCP type meets or exceeds its tier, the database tier matches it exactly", (size) => {
+        const p = PRESETS[size];
+        for (const [tier, type] of [
+            [p.controller, p.controller.gcpMachineType],
+            [p.relay, p.relay.gcpMachineType],
+        ] as const) {
+            const spec = GCP_SPECS[type];
+            expect(spec).toBeDefined();
+            expect(spec.vcpu).toBeGreaterThanOrEqual(tier.vcpu);
+            expect(spec.memoryGb).toBeGreaterThanOrEqual(tier.memoryGb);
+        }
+        expect(cloudSqlSize(p.database.gcpTier)).toEqual({ vcpu: p.database.vcpu, memoryGb: p.database.memoryGb });
+    });
+
+    it.each(SIZE_PRESETS)("%s: GCP controllers are x86_64 machine types, the database a Cloud SQL tier", (size) => {
+        const p = PRESETS[size];
+        expect(isGcpMachineType(p.controller.gcpMachineType)).toBe(true);
+        expect(isGcpArmMachineType(p.controller.gcpMachineType)).toBe(false);
+        expect(isGcpMachineType(p.relay.gcpMachineType)).toBe(true);
+        expect(isCloudSqlTier(p.database.gcpTier)).toBe(true);
     });
 
     it("grows monotonically from small to large", () => {
