@@ -9,7 +9,6 @@ export function gcpTestSettings(overrides: Sections = {}): Settings {
     const base = awsTestSettings({
         cloud: "gcp",
         region: "europe-west1",
-        tags: { costcenter: "networking" },
         controllers: { count: 3, instanceType: "n2-standard-4", rootVolumeGb: 100 },
         relays: [
             { name: "fra", region: "europe-west1", instanceType: "n2-standard-2" },
@@ -23,6 +22,8 @@ export function gcpTestSettings(overrides: Sections = {}): Settings {
     });
     const withGcp: Settings = {
         ...base,
+        // Replaced, not merged: AWS tag names are not valid GCP label keys.
+        tags: { costcenter: "networking" },
         gcp: { project: "acme-openzro-test", dnsManagedZone: "example-com", privateServicesCidr: "10.100.0.0/16" },
     };
     const merged: Record<string, unknown> = { ...withGcp };
