@@ -22,7 +22,7 @@ function readTree(dir: string): [string, string][] {
 
 const SECRET_MARKERS = ["-----BEGIN", "PRIVATE KEY", "offline-plan-secret-"];
 
-describe.each(["production", "staging"])("offline plan of %s", (stack) => {
+describe.each(["production", "staging", "gcp-production"])("offline plan of %s", (stack) => {
     let result: PlanResult;
     let plan: PlanJson;
     let planText: string;
@@ -211,5 +211,74 @@ describe("staging plan", () => {
         expect(ofType("aws:fis/experimentTemplate:ExperimentTemplate")).toHaveLength(3);
         expect(ofType("aws:ec2/natGateway:NatGateway")).toHaveLength(1);
         expect(result.settings.relays.map((r) => r.region)).toEqual(["us-east-1", "eu-west-1"]);
+    });
+});
+
+describe("gcp-production plan: the same HA shape on GCP", () => {
+    let result: PlanResult;
+    const ofType = (type: string) => result.resources.filter((r) => r.type === type);
+    const inputs = (r: PlanResource) => unwrapSecrets<Record<string, any>>(r.inputs);
+    const state = (r: PlanResource) => unwrapSecrets<Record<string, any>>(r.state);
+    const instance = (nameEnd: string) => {
+        const found = ofType("gcp:compute/instance:Instance").filter((r) => r.name.endsWith(nameEnd));
+        expect(found).toHaveLength(1);
+        return found[0];
+    };
+
+    beforeAll(async () => {
+        result = await planStack({ stack: "gcp-production" });
+    });
+
+    it("runs 3 controllers in 3 distinct zones of us-east1, no external address, inside the controller subnet", () => {
+        const controllers = [0, 1, 2].map((i) => instance(`-${controllerName(i)}`));
+        expect(controllers.map((c) => state(c).zone)).toEqual(["us-east1-b", "us-east1-c", "us-east1-d"]);
+        for (const c of controllers) {
+            expect(state(c).networkInterfaces[0].accessConfigs).toEqual([]);
+            expect(state(c).networkInterfaces[0].networkIp).toMatch(/^10\.42\./);
+        }
+    });
+
+    it.each([
+        ["us-east", "us-east1"],
+        ["eu-west", "europe-west1"],
+        ["ap-south", "asia-south1"],
+    ])("runs relay %s in %s with its own static address", (relay, region) => {
+        const host = instance(`-${relayHostName(relay)}-host`);
+        expect(state(host).zone.startsWith(`${region}-`)).toBe(true);
+        const address = ofType("gcp:compute/address:Address").find((a) => a.name.endsWith(`-${relayHostName(relay)}-ip`))!;
+        expect(inputs(address).region).toBe(region);
+        expect(state(host).networkInterfaces[0].accessConfigs[0].natIp).toBe(state(address).address);
+    });
+
+    it("has one REGIONAL Cloud SQL instance on a private IP, protected", () => {
+        const dbs = ofType("gcp:sql/databaseInstance:DatabaseInstance");
+        expect(dbs).toHaveLength(1);
+        expect(inputs(dbs[0]).settings).toMatchObject({ availabilityType: "REGIONAL", ipConfiguration: { ipv4Enabled: false, sslMode: "ENCRYPTED_ONLY" } });
+        expect(state(dbs[0]).privateIpAddress).toMatch(/^10\.112\./);
+        expect(dbs[0].options.protect).toBe(true);
+    });
+
+    it("routes the gRPC paths to HTTP/2 backend services with day-long stream timeouts", () => {
+        const services = ofType("gcp:compute/backendService:BackendService");
+        const [map] = ofType("gcp:compute/uRLMap:URLMap").filter((m) => inputs(m).pathMatchers);
+        for (const rule of inputs(map).pathMatchers[0].pathRules) {
+            const target = services.find((s) => s.id === rule.service)!;
+            expect(inputs(target)).toMatchObject({ protocol: "HTTP2", timeoutSec: 86400 });
+        }
+    });
+
+    it("trusts Google's front ends and the load balancer's own address in the controllers' files", () => {
+        const lbIp = state(ofType("gcp:compute/globalAddress:GlobalAddress").find((a) => a.name.endsWith("-lb"))!).address;
+        const files = result.hostFiles[controllerName(0)].map((f) => f.content).join("\n");
+        expect(files).toContain(`${lbIp}/32`);
+        expect(files).toContain("35.191.0.0/16");
+    });
+
+    it("writes the GCP shape into the summary", () => {
+        const summary = planSummary(result);
+        expect(summary).toMatch(/^Plan for stack gcp-production \(project openzro\), primary region us-east1$/m);
+        expect(summary).toMatch(/Controllers per AZ: us-east1-b: controller-1; us-east1-c: controller-2; us-east1-d: controller-3/);
+        expect(summary).toMatch(/Database openzro-db: postgres 16 db-custom-4-8192, availability REGIONAL, 10\.112\./);
+        expect(summary).toMatch(/openzro-signal +HTTP2\/HTTP2 \(TLS\) :8443 +health \/healthz\/signal +3 target/);
     });
 });
