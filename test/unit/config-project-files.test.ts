@@ -245,3 +245,43 @@ describe("the shipped stacks", () => {
         }
     });
 });
+
+describe("Pulumi.gcp-production.yaml", () => {
+    const text = read("Pulumi.gcp-production.yaml");
+    const stack = yaml.load(text) as { config: Record<string, unknown> };
+    const settings = validateSettings(effectiveConfig("Pulumi.gcp-production.yaml"));
+
+    it("sets only known keys, in the openzro and gcp namespaces, and no secret", () => {
+        for (const key of Object.keys(stack.config)) {
+            if (key === "gcp:project" || key === "gcp:region") continue;
+            expect(key).toMatch(/^openzro:/);
+            expect(catalogue).toContain(key.slice("openzro:".length));
+        }
+        expect(text).not.toMatch(/secure:|PRIVATE KEY|password/i);
+        expect(text).toMatch(/203\.0\.113\.0\/24 is a documentation range.*replace/);
+    });
+
+    it("has the AWS production shape on GCP: 3 controllers over 3 zones, REGIONAL database, relays in 3 regions", () => {
+        const production = validateSettings(effectiveConfig("Pulumi.production.yaml"));
+        expect(settings.cloud).toBe("gcp");
+        expect(settings.gcp).toMatchObject({ project: "acme-openzro-prod", zones: ["us-east1-b", "us-east1-c", "us-east1-d"], dnsManagedZone: "example-com" });
+        expect(settings.controllers.count).toBe(production.controllers.count);
+        expect(settings.network.azCount).toBe(3);
+        expect(settings.database.multiAz).toBe(true);
+        expect(settings.relays.map((r) => r.name)).toEqual(production.relays.map((r) => r.name));
+        expect(new Set(settings.relays.map((r) => r.region)).size).toBe(3);
+        expect([settings.size, settings.openzroVersion, settings.domain]).toEqual([production.size, production.openzroVersion, production.domain]);
+    });
+
+    it("uses address space that overlaps neither AWS stack", () => {
+        const others = ["Pulumi.production.yaml", "Pulumi.staging.yaml"].map((f) => validateSettings(effectiveConfig(f)));
+        const mine = [settings.network.vpcCidr, settings.network.relayVpcCidr, settings.gcp!.privateServicesCidr];
+        for (const a of mine) {
+            for (const o of others) {
+                for (const b of [o.network.vpcCidr, o.network.relayVpcCidr]) {
+                    expect(`${a} vs ${b}: ${cidrsOverlap(a, b)}`).toBe(`${a} vs ${b}: false`);
+                }
+            }
+        }
+    });
+});
