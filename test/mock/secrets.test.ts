@@ -50,7 +50,11 @@ describe("ClusterSecrets component", () => {
 
 /** Keys that cannot differ in a valid configuration, and why. */
 const UNCHANGEABLE: Record<string, string> = {
-    cloud: "only aws is implemented",
+    cloud: "another cloud is another stack; this configuration stays on aws",
+    gcpZones: "GCP-only, rejected on aws",
+    gcpImage: "GCP-only, rejected on aws",
+    gcpDnsManagedZone: "GCP-only, rejected on aws",
+    gcpPrivateServicesCidr: "GCP-only, rejected on aws",
     idpManagerType: "must stay none with dexEnabled, which this configuration flips",
     relayAcmeEmail: "only valid with relayTls route53; this configuration uses files to change the path keys",
     gameDay: "needs a Multi-AZ database and no zone holding a majority, which this configuration flips",
