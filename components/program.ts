@@ -4,7 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./config/types";
 import { AwsFootprint } from "./aws/footprint";
-import { GcpFootprint } from "./gcp/footprint";
+import type { GcpFootprint } from "./gcp/footprint";
 import { FootprintFacts } from "./host/facts";
 import { ClusterSecrets } from "./host/secrets";
 import { HostLayer } from "./host/layer";
@@ -25,8 +25,7 @@ export interface Deployment {
 }
 
 export function deployOpenzro(settings: Settings): Deployment {
-    const footprint: Footprint =
-        settings.cloud === "gcp" ? new GcpFootprint("openzro", { settings }) : new AwsFootprint("openzro", { settings });
+    const footprint: Footprint = settings.cloud === "gcp" ? new (loadGcpFootprint())("openzro", { settings }) : new AwsFootprint("openzro", { settings });
     const secrets = new ClusterSecrets("openzro", {});
     const openzroVersion = resolveVersion(settings);
     const hosts = new HostLayer("openzro", {
@@ -36,6 +35,15 @@ export function deployOpenzro(settings: Settings): Deployment {
         openzroVersion,
     });
     return { settings, footprint, secrets, hosts, openzroVersion };
+}
+
+/**
+ * Loaded only for GCP stacks: @pulumi/gcp's compute module alone takes seconds to load, which every AWS
+ * `pulumi up`, preview and offline plan would otherwise pay.
+ */
+function loadGcpFootprint(): typeof GcpFootprint {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require("./gcp/footprint") as typeof import("./gcp/footprint")).GcpFootprint;
 }
 
 /** Production can run exactly the version staging proved: read it from staging's stack outputs. */
