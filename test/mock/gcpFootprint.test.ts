@@ -42,6 +42,9 @@ const T = {
     iam: "gcp:projects/iAMMember:IAMMember",
 } as const;
 
+/** A whole footprint under the mock runtime takes seconds alone and minutes on a loaded machine. */
+const EVALUATION_TIMEOUT_MS = 240_000;
+
 interface Evaluation {
     readonly mocks: PlanMocks;
     readonly footprint: GcpFootprint;
@@ -100,7 +103,7 @@ describe("GCP footprint, production shape (3 controllers over 3 zones, 4 relays 
     beforeAll(async () => {
         e = await evaluate(settings);
         emails = Object.fromEntries(e.ofType(T.account).map((a) => [a.name.replace(/^openzro-/, ""), e.state(a).email]));
-    });
+    }, EVALUATION_TIMEOUT_MS);
 
     describe("provider, parents, tokens", () => {
         it("creates one explicit provider with the project, the primary region and the labels", () => {
@@ -466,7 +469,7 @@ describe("GCP footprint, staging shape", () => {
         expect(e.inputs(e.one(T.instance, "-controller-1")).zone).toBe("europe-west1-c");
         expect(e.ofType(T.firewall).map((f) => f.name)).not.toContain("openzro-controller-cluster");
         expect(e.mocks.recorder.invokes.filter((i) => i.token === "gcp:compute/getZones:getZones").map((i) => i.inputs.region)).not.toContain("europe-west1-c");
-    });
+    }, EVALUATION_TIMEOUT_MS);
 
     it("pins a configured image: no family lookup, changing it replaces hosts", async () => {
         const image = "projects/acme-images/global/images/openzro-base-20250110";
@@ -476,7 +479,7 @@ describe("GCP footprint, staging shape", () => {
             expect(e.inputs(host).bootDisk.initializeParams.image).toBe(image);
             expect(host.options.ignoreChanges).toEqual([]);
         }
-    });
+    }, EVALUATION_TIMEOUT_MS);
 });
 
 describe("the host layer gets facts of the same shape from both clouds", () => {
@@ -548,5 +551,5 @@ describe("the host layer gets facts of the same shape from both clouds", () => {
         }
         expect(differing.length).toBeGreaterThan(0);
         expect(differing.every((d) => d.startsWith("controller-"))).toBe(true);
-    });
+    }, 2 * EVALUATION_TIMEOUT_MS);
 });

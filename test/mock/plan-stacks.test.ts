@@ -227,7 +227,7 @@ describe("gcp-production plan: the same HA shape on GCP", () => {
 
     beforeAll(async () => {
         result = await planStack({ stack: "gcp-production" });
-    });
+    }, 240_000);
 
     it("runs 3 controllers in 3 distinct zones of us-east1, no external address, inside the controller subnet", () => {
         const controllers = [0, 1, 2].map((i) => instance(`-${controllerName(i)}`));
