@@ -32,7 +32,7 @@ export class Bastion extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider: args.provider };
         const address = new gcp.compute.Address(
             `${name}-bastion`,
-            { region: args.region, addressType: "EXTERNAL", networkTier: "PREMIUM", description: "openZro SSH bastion" },
+            { region: args.region, addressType: "EXTERNAL", networkTier: "PREMIUM", description: "openZro SSH bastion", labels: resourceLabels("bastion") },
             childOpts,
         );
         this.publicIp = address.address;

@@ -8,6 +8,7 @@ import * as gcp from "@pulumi/gcp";
 import { Settings } from "../config/types";
 import { TargetKey } from "../aws/loadBalancerPlan";
 import { DnsZone } from "./dns";
+import { resourceLabels } from "./labels";
 import { BackendServicePlan, CLIENT_KEEPALIVE_SECONDS, backendServicePlans, urlMapPathRules } from "./loadBalancerPlan";
 
 export interface LoadBalancerArgs {
@@ -43,7 +44,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         const { settings } = args;
         const childOpts = { parent: this, provider: args.provider };
 
-        const ip = new gcp.compute.GlobalAddress(`${name}-lb`, { ipVersion: "IPV4", addressType: "EXTERNAL", description: `openZro ${settings.domain}` }, childOpts);
+        const ip = new gcp.compute.GlobalAddress(`${name}-lb`, { ipVersion: "IPV4", addressType: "EXTERNAL", description: `openZro ${settings.domain}`, labels: resourceLabels("loadbalancer") }, childOpts);
         this.address = ip.address;
         // No AAAA record: the load balancer has no IPv6 address, and a stray AAAA keeps the certificate FAILED_NOT_VISIBLE.
         const record = args.dns.aRecord(`${name}-domain`, settings.domain, ip.address, this);
@@ -95,7 +96,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         );
         new gcp.compute.GlobalForwardingRule(
             `${name}-https`,
-            { target: httpsProxy.id, ipAddress: ip.address, portRange: "443", ipProtocol: "TCP", loadBalancingScheme: SCHEME },
+            { target: httpsProxy.id, ipAddress: ip.address, portRange: "443", ipProtocol: "TCP", loadBalancingScheme: SCHEME, labels: resourceLabels("loadbalancer") },
             { ...childOpts, dependsOn: [record] },
         );
 
@@ -107,7 +108,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
         const httpProxy = new gcp.compute.TargetHttpProxy(`${name}-http`, { urlMap: redirect.id }, childOpts);
         new gcp.compute.GlobalForwardingRule(
             `${name}-http`,
-            { target: httpProxy.id, ipAddress: ip.address, portRange: "80", ipProtocol: "TCP", loadBalancingScheme: SCHEME },
+            { target: httpProxy.id, ipAddress: ip.address, portRange: "80", ipProtocol: "TCP", loadBalancingScheme: SCHEME, labels: resourceLabels("loadbalancer") },
             childOpts,
         );
 

@@ -3,6 +3,7 @@
 // access (an allocated range and the peering connection) that gives Cloud SQL a private IP inside the VPC.
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
+import { resourceLabels } from "./labels";
 import { GcpNetworkPlan } from "./networkPlan";
 
 export interface NetworkArgs {
@@ -88,6 +89,7 @@ export class Network extends pulumi.ComponentResource {
                 address: plan.privateServices.address,
                 prefixLength: plan.privateServices.prefixLength,
                 description: "openZro: private services access (Cloud SQL)",
+                labels: resourceLabels("network"),
             },
             childOpts,
         );

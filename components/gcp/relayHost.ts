@@ -36,7 +36,7 @@ export class RelayHost extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider: args.provider };
         const address = new gcp.compute.Address(
             `${name}-ip`,
-            { region: args.relay.region, addressType: "EXTERNAL", networkTier: "PREMIUM", description: `openZro relay ${args.relay.name}` },
+            { region: args.relay.region, addressType: "EXTERNAL", networkTier: "PREMIUM", description: `openZro relay ${args.relay.name}`, labels: resourceLabels("relays") },
             childOpts,
         );
         this.publicIp = address.address;
