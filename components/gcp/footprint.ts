@@ -208,7 +208,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
         this.outputs = {
             dashboardUrl: pulumi.output(`https://${settings.domain}`),
             managementEndpoint: pulumi.output(`https://${settings.domain}:443`),
-            relayAddresses: pulumi.output(settings.relays.map((r) => relayAddress(r.name, settings.domain, settings.relay.port))),
+            relayAddresses: pulumi.output(settings.relays.map((r) => relayAddress(r.name, settings.domain, settings.relay))),
             controllerPrivateIps: pulumi.all(controllers.hosts.map((h) => h.privateIp)),
             bastionAddress: bastion.publicIp,
             databaseEndpoint: database.endpoint,

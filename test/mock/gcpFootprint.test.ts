@@ -9,6 +9,7 @@ import { GcpFootprint } from "../../components/gcp/footprint";
 import type { FootprintFacts } from "../../components/host/facts";
 import type { HostFile } from "../../components/host/files";
 import { HostLayer } from "../../components/host/layer";
+import { relayPublicListeners } from "../../components/host/relayListeners";
 import type { PlanMocks } from "../../scripts/plan/mocks";
 import { isSecretWrapper, RecordedResource, resolveInput, runComponent, unwrapSecrets, valueOf } from "../support";
 import { awsTestSettings } from "./awsFixtures";
@@ -191,13 +192,17 @@ describe("GCP footprint, production shape (3 controllers over 3 zones, 4 relays 
                 }),
             );
             const none = [undefined, undefined];
+            // The relay host's listeners (relayListeners.ts), one allow entry per protocol.
+            const relayAllows = (["tcp", "udp"] as const)
+                .map((protocol) => ({ protocol, ports: relayPublicListeners(settings).filter((l) => l.protocol === protocol).map((l) => String(l.port)) }))
+                .filter((a) => a.ports.length > 0);
             expect(rules).toEqual({
                 "lb-to-nginx": { direction: "INGRESS", src: ["35.191.0.0/16", "130.211.0.0/22"], dst: [emails.controller], allows: [{ protocol: "tcp", ports: ["80", "8443"] }], tags: none },
                 "controller-cluster": { direction: "INGRESS", src: [emails.controller], dst: [emails.controller], allows: [{ protocol: "tcp", ports: ["6222", "6223"] }], tags: none },
                 "ssh-to-bastion": { direction: "INGRESS", src: ["198.51.100.0/24", "203.0.113.7/32"], dst: [emails.bastion], allows: [{ protocol: "tcp", ports: ["22"] }], tags: none },
                 "ssh-to-bastion-v6": { direction: "INGRESS", src: ["2001:db8::/48"], dst: [emails.bastion], allows: [{ protocol: "tcp", ports: ["22"] }], tags: none },
                 "ssh-from-bastion": { direction: "INGRESS", src: [emails.bastion], dst: [emails.controller, emails.relay], allows: [{ protocol: "tcp", ports: ["22"] }], tags: none },
-                "relay-listeners": { direction: "INGRESS", src: ["0.0.0.0/0"], dst: [emails.relay], allows: [{ protocol: "tcp", ports: ["33080"] }, { protocol: "udp", ports: ["33080"] }], tags: none },
+                "relay-listeners": { direction: "INGRESS", src: ["0.0.0.0/0"], dst: [emails.relay], allows: relayAllows, tags: none },
             });
         });
 

@@ -6,6 +6,7 @@ import { GOOGLE_FRONT_END_RANGES, gcpFirewallRules } from "../../components/gcp/
 import { GRPC_STREAM_TIMEOUT_SECONDS, NAMED_PORTS, backendServicePlans, urlMapPathRules } from "../../components/gcp/loadBalancerPlan";
 import { cloudSqlEdition, cloudSqlVersion, transactionLogRetentionDays } from "../../components/gcp/database";
 import { accountId } from "../../components/gcp/serviceAccounts";
+import { relayPublicListeners } from "../../components/host/relayListeners";
 import { gcpTestSettings } from "../mock/gcpFixtures";
 
 describe("planGcpNetwork", () => {
@@ -80,15 +81,14 @@ describe("gcpFirewallRules", () => {
         expect(byKey.get("ssh-from-bastion")).toMatchObject({ sourceRoles: ["bastion"], targetRoles: ["controller", "relay"], allows: [{ protocol: "tcp", ports: ["22"] }] });
     });
 
-    it("opens the relay's listeners (relayPublicListeners) to the world on relays only", () => {
-        expect(byKey.get("relay-listeners")).toMatchObject({
-            sourceRanges: ["0.0.0.0/0"],
-            targetRoles: ["relay"],
-            allows: [
-                { protocol: "tcp", ports: ["33080"] },
-                { protocol: "udp", ports: ["33080"] },
-            ],
-        });
+    it("opens exactly the relay's public listeners (relayPublicListeners) to the world, on relays only, one entry per protocol", () => {
+        const settings = gcpTestSettings();
+        const rule = byKey.get("relay-listeners")!;
+        expect(rule).toMatchObject({ sourceRanges: ["0.0.0.0/0"], targetRoles: ["relay"] });
+        const opened = rule.allows.flatMap((a) => a.ports.map((p) => `${a.protocol}/${p}`)).sort();
+        expect(opened).toEqual(relayPublicListeners(settings).map((l) => `${l.protocol}/${l.port}`).sort());
+        expect(new Set(rule.allows.map((a) => a.protocol)).size).toBe(rule.allows.length);
+        expect(opened).toContain(`tcp/${settings.relay.port}`);
     });
 
     it("sets exactly one kind of source on every rule", () => {
