@@ -9,7 +9,7 @@ const SET_EMAIL = "`pulumi config set --path 'alarmEmails[0]' oncall@example.com
 /** Deliberately plain: one @, no spaces, a dotted domain. SNS itself sends the confirmation that proves it. */
 const EMAIL = /^[^\s@]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
-export function readAlarms(r: RawReader, database: Settings["database"]): Settings["alarms"] {
+export function readAlarms(r: RawReader, database: Settings["database"], cloud: Cloud = "aws"): Settings["alarms"] {
     return {
         emails: readEmails(r),
         unhealthyHosts: r.int("alarmUnhealthyHosts", { min: 0, max: 8 }, DEFAULTS.alarmUnhealthyHosts),
@@ -17,7 +17,8 @@ export function readAlarms(r: RawReader, database: Settings["database"]): Settin
         dbCpuPercent: r.int("alarmDbCpuPercent", { min: 10, max: 100 }, DEFAULTS.alarmDbCpuPercent),
         dbFreeStoragePercent: r.int("alarmDbFreeStoragePercent", { min: 1, max: 50 }, DEFAULTS.alarmDbFreeStoragePercent),
         dbConnectionsPercent: r.int("alarmDbConnectionsPercent", { min: 10, max: 100 }, DEFAULTS.alarmDbConnectionsPercent),
-        dbMaxConnections: readMaxConnections(r, database.instanceClass),
+        // CloudWatch alarms exist on AWS only; a GCP stack keeps the value the database pools are sized against.
+        dbMaxConnections: cloud === "gcp" ? r.int("alarmDbMaxConnections", { min: 10, max: 262143 }, database.maxConnections) : readMaxConnections(r, database.instanceClass),
         natPortErrors: r.int("alarmNatPortErrors", { min: 0, max: 100000 }, DEFAULTS.alarmNatPortErrors),
     };
 }
