@@ -537,9 +537,10 @@ describe("the host layer gets facts of the same shape from both clouds", () => {
         for (const host of Object.keys(aws.files)) {
             const awsByPath = new Map(aws.files[host].map((f) => [f.path, f]));
             const gcpByPath = new Map(gcp.files[host].map((f) => [f.path, f]));
-            // GCP's HTTP/2-over-TLS backend adds the listener's certificate and key on controllers; nothing else differs.
-            const tlsBackendFiles = [...gcpByPath.keys()].filter((p) => /^\/etc\/nginx\/openzro-grpc-backend\.(crt|key)$/.test(p));
-            expect(tlsBackendFiles.length).toBe(host.startsWith("controller-") ? 2 : 0);
+            // GCP ships on controllers what AWS does not: the HTTP/2-over-TLS backend's certificate and key, and Cloud
+            // SQL's server CA (AWS's RDS bundle is downloaded at converge time instead). Nothing else differs.
+            const tlsBackendFiles = [...gcpByPath.keys()].filter((p) => /^\/etc\/nginx\/openzro-grpc-backend\.(crt|key)$|^\/etc\/openzro\/postgres-ca\.pem$/.test(p) && !awsByPath.has(p));
+            expect(tlsBackendFiles.length).toBe(host.startsWith("controller-") ? 3 : 0);
             expect([host, ...[...gcpByPath.keys()].filter((p) => !tlsBackendFiles.includes(p)).sort()]).toEqual([host, ...[...awsByPath.keys()].sort()]);
             for (const [path, awsFile] of awsByPath) {
                 const a = normAws(awsFile.content);

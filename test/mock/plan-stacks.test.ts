@@ -76,8 +76,8 @@ describe.each(["production", "staging", "gcp-production"])("offline plan of %s",
                     throw new Error(`${file} contains a secret value`);
                 }
             }
-            // A public certificate (the TLS gRPC backend's, on GCP) is PEM too; nothing else may look like a key.
-            const publicCertificate = file.endsWith(".crt") && /^(-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n?)+$/.test(content);
+            // Public certificates (GCP: the TLS gRPC backend's, Cloud SQL's server CA) are PEM too; nothing else may look like a key.
+            const publicCertificate = /\.(crt|pem)$/.test(file) && /^(-----BEGIN CERTIFICATE-----\n[A-Za-z0-9+/=\n]+-----END CERTIFICATE-----\n?)+$/.test(content);
             for (const marker of SECRET_MARKERS.filter((m) => !(publicCertificate && m === "-----BEGIN"))) {
                 expect(`${file}: ${content.includes(marker)}`).toBe(`${file}: false`);
             }
