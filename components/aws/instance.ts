@@ -1,5 +1,5 @@
 // The one way this program launches an EC2 host: IMDSv2 only, encrypted gp3 root volume, no public address
-// unless an Elastic IP is attached later, hostname from cloud-init user data.
+// unless an Elastic IP is attached later, hostname (and SSH host key) from cloud-init user data.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { renderCloudInit } from "../host/cloudInit";
@@ -25,7 +25,9 @@ export function hostInstanceArgs(a: HostInstanceArgs): aws.ec2.InstanceArgs {
         subnetId: a.subnetId,
         vpcSecurityGroupIds: a.securityGroupIds,
         keyName: a.keyName,
-        associatePublicIpAddress: false,
+        // associatePublicIpAddress stays unset: every subnet has mapPublicIpOnLaunch false, so no address is
+        // auto-assigned, and the provider reads the field back as "has a public address" (true once an Elastic IP
+        // is associated), which would plan a replacement after every refresh (hashicorp/terraform-provider-aws#37318).
         iamInstanceProfile: a.iamInstanceProfile,
         userData: renderCloudInit({ hostname: a.hostname }),
         // IMDSv2 only, and a hop limit of 1 so nothing forwarded through the host (or a container on it) can
@@ -47,10 +49,20 @@ export function hostInstanceArgs(a: HostInstanceArgs): aws.ec2.InstanceArgs {
 }
 
 /**
- * A newer Ubuntu image must not replace running hosts on an unrelated `pulumi up` (all controllers at once would be
- * an outage); replacing a host for a new image is a deliberate, one-host-at-a-time operation. A configured AMI id
- * is deliberate already, so changing it does replace the host.
+ * Instance fields the provider changes by stopping or replacing the instance, or reads back differently from what
+ * was sent. None of them may change all hosts at once on an unrelated `pulumi up`:
+ * - associatePublicIpAddress: computed and ForceNew; read back as true on hosts with an Elastic IP.
+ * - userData: cloud-init runs it on the first boot only; a change would stop and start every host in parallel
+ *   (the provider's modify-with-stop-start). The hostname is enforced again by cloud-init's first boot only, and
+ *   the SSH host key lives in user data by design (fixed for the life of the instance).
+ * - keyName: ForceNew; a new SSH key pair would replace every host at once. The EC2 key pair only seeds the first
+ *   boot's authorized_keys (docs/runbook.md, "Rotate the SSH key").
+ * - ami (lookup only): a newer Ubuntu image must not replace running hosts; a configured AMI id is deliberate,
+ *   so changing it does replace the host (one at a time, see the instance chain in footprint.ts).
+ * instanceType is deliberately NOT ignored: its stop/start is ordered one host at a time (footprint.ts).
  */
+export const INSTANCE_IGNORED_CHANGES = ["associatePublicIpAddress", "userData", "keyName"] as const;
+
 export function hostInstanceOptions(a: Pick<HostInstanceArgs, "amiFromLookup">, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-    return a.amiFromLookup ? { ...opts, ignoreChanges: ["ami"] } : opts;
+    return { ...opts, ignoreChanges: [...INSTANCE_IGNORED_CHANGES, ...(a.amiFromLookup ? ["ami"] : [])] };
 }

@@ -72,6 +72,13 @@ interface RegisterRequest {
     getAdditionalsecretoutputsList(): string[];
     getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
     getAliasurnsList(): string[];
+    /** Structured aliases (the mock monitor supports "aliasSpecs", so the SDK sends these, not aliasURNs). */
+    getAliasesList(): AliasMessage[];
+}
+
+interface AliasMessage {
+    getUrn(): string;
+    getSpec(): { getName(): string; getType(): string; getStack(): string; getProject(): string; getParenturn(): string; getNoparent(): boolean } | undefined;
 }
 
 export class PlanMocks implements pulumi.runtime.Mocks {
@@ -202,7 +209,7 @@ export class PlanMocks implements pulumi.runtime.Mocks {
                     urn, type: req.getType(), name: req.getName(), custom: req.getCustom(), read: false,
                     parent: req.getParent() || null, provider: providerUrn(req.getProvider()),
                     dependencies: unionSorted(req.getDependenciesList(), ...Object.values(propertyDependencies)),
-                    propertyDependencies, inputs, options: registerOptions(req),
+                    propertyDependencies, inputs, options: registerOptions(req, monitor),
                 };
             })));
         };
@@ -258,7 +265,7 @@ const NO_OPTIONS: RecordedOptions = {
     replaceOnChanges: [], additionalSecretOutputs: [], customTimeouts: null, aliases: [],
 };
 
-function registerOptions(req: RegisterRequest): RecordedOptions {
+function registerOptions(req: RegisterRequest, monitor: MockMonitorLike): RecordedOptions {
     const t = req.getCustomtimeouts();
     const timeouts = t && (t.getCreate() || t.getUpdate() || t.getDelete())
         ? { ...(t.getCreate() ? { create: t.getCreate() } : {}), ...(t.getUpdate() ? { update: t.getUpdate() } : {}), ...(t.getDelete() ? { delete: t.getDelete() } : {}) }
@@ -272,8 +279,24 @@ function registerOptions(req: RegisterRequest): RecordedOptions {
         replaceOnChanges: req.getReplaceonchangesList(),
         additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
         customTimeouts: timeouts,
-        aliases: req.getAliasurnsList(),
+        aliases: [...req.getAliasurnsList(), ...(req.getAliasesList?.() ?? []).map((a) => aliasUrn(a, req, monitor))],
     };
+}
+
+/**
+ * The URN an alias stands for, as the engine computes it: empty spec fields mean "same as the resource" (name,
+ * type, stack, project); the parent is the spec's parent URN, none with noParent, else the resource's parent.
+ */
+function aliasUrn(alias: AliasMessage, req: RegisterRequest, monitor: MockMonitorLike): string {
+    const spec = alias.getSpec();
+    if (alias.getUrn() || !spec) {
+        return alias.getUrn();
+    }
+    const parent = spec.getNoparent() ? "" : spec.getParenturn() || req.getParent();
+    const urn = monitor.newUrn(parent, spec.getType() || req.getType(), spec.getName() || req.getName());
+    // newUrn uses this stack and project; an alias into another stack or project names them itself.
+    const [, stack, project] = /^urn:pulumi:([^:]*)::([^:]*)::/.exec(urn) ?? [];
+    return urn.replace(`urn:pulumi:${stack}::${project}::`, `urn:pulumi:${spec.getStack() || stack}::${spec.getProject() || project}::`);
 }
 
 /** "<urn>::<id>" → urn; "" (default provider) → null. */

@@ -210,7 +210,7 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
             for (const c of controllers()) {
                 const subnet = e.state(e.byId(e.inputs(c).subnetId)!);
                 expect(subnet.tags.Tier).toBe("private");
-                expect(e.inputs(c).associatePublicIpAddress).toBe(false);
+                expect(e.inputs(c).associatePublicIpAddress).toBeUndefined();
                 expect(e.state(c).publicIp).toBe("");
             }
         });
@@ -241,7 +241,7 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
 
         it("uses the amd64 Ubuntu 24.04 image and does not replace hosts when a newer image appears", () => {
             for (const c of controllers()) {
-                expect(c.options.ignoreChanges).toEqual(["ami"]);
+                expect(c.options.ignoreChanges).toContain("ami");
                 expect(e.inputs(c).ami).toMatch(/^ami-/);
             }
             const euLookups = e.mocks.recorder.invokes.filter((i) => i.token === "aws:ec2/getAmi:getAmi" && i.provider === e.providerFor("eu-central-1"));

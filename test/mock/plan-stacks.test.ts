@@ -45,7 +45,11 @@ describe.each(["production", "staging", "gcp-production"])("offline plan of %s",
         expect(typeof parsed.outputs).toBe("object");
         expect(parsed.resources.length).toBeGreaterThan(50);
         for (const r of parsed.resources) {
-            expect(Object.keys(r).sort()).toEqual(["dependencies", "inputs", "name", "parent", "provider", "type", "urn"]);
+            expect(Object.keys(r).sort()).toEqual(["dependencies", "inputs", "name", "options", "parent", "provider", "type", "urn"]);
+            expect(Object.keys(r.options).sort()).toEqual([
+                "aliases", "customTimeouts", "deleteBeforeReplace", "deletedWith", "ignoreChanges", "protect", "replaceOnChanges", "retainOnDelete",
+            ]);
+            expect(typeof r.options.protect === "boolean" && typeof r.options.retainOnDelete === "boolean").toBe(true);
             expect(r.urn).toMatch(new RegExp(`^urn:pulumi:${stack}::openzro::`));
             expect(r.urn.endsWith(`::${r.name}`)).toBe(true);
             expect(r.urn.split("::")[2].split("$").pop()).toBe(r.type);
