@@ -3,6 +3,7 @@
 // exactly the program `pulumi up` runs.
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "./config/types";
+import { assertPromotionSource } from "./config/promotion";
 import { AwsFootprint } from "./aws/footprint";
 import type { GcpFootprint } from "./gcp/footprint";
 import { FootprintFacts } from "./host/facts";
@@ -25,8 +26,11 @@ export interface Deployment {
 }
 
 export function deployOpenzro(settings: Settings): Deployment {
-    const footprint: Footprint = settings.cloud === "gcp" ? new (loadGcpFootprint())("openzro", { settings }) : new AwsFootprint("openzro", { settings });
-    const secrets = new ClusterSecrets("openzro", {});
+    // Before anything is registered: a protected stack without a version source must not half-deploy.
+    assertPromotionSource(settings);
+    const secrets = new ClusterSecrets("openzro", { protect: settings.protectResources });
+    const footprint: Footprint =
+        settings.cloud === "gcp" ? new (loadGcpFootprint())("openzro", { settings }) : new AwsFootprint("openzro", { settings, irreplaceableKeys: secrets });
     const openzroVersion = resolveVersion(settings);
     const hosts = new HostLayer("openzro", {
         settings,

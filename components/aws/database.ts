@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as random from "@pulumi/random";
 import { Settings } from "../config/types";
 import { DATABASE_NAMES } from "../host/facts";
+import { irreplaceableSecretOptions } from "../host/secrets";
 import { POSTGRES_PORT } from "../host/ports";
 import { resourceTags } from "./tags";
 
@@ -22,6 +23,11 @@ export function postgresFamily(engineVersion: string): string {
         throw new Error(`database.engineVersion: not a PostgreSQL version (got "${engineVersion}"); use a major version such as "16"`);
     }
     return `postgres${major[1]}`;
+}
+
+/** "16.4" pins a minor; "16" lets RDS pick (and upgrade) the minor. */
+export function pinsMinorVersion(engineVersion: string): boolean {
+    return /^\d+\.\d+$/.test(engineVersion);
 }
 
 /**
@@ -60,7 +66,8 @@ export class Database extends pulumi.ComponentResource {
         const password = new random.RandomPassword(
             `${name}-db-master`,
             { length: 40, special: true, overrideSpecial: PASSWORD_SPECIALS, minLower: 2, minUpper: 2, minNumeric: 2, minSpecial: 1 },
-            { parent: this },
+            // Rotation is deliberate (docs/runbook.md: unprotect, --replace, protect again), never a side effect.
+            { parent: this, ...irreplaceableSecretOptions(args.settings.protectResources) },
         );
         this.password = pulumi.secret(password.result);
 
@@ -104,7 +111,15 @@ export class Database extends pulumi.ComponentResource {
                 backupRetentionPeriod: db.backupRetentionDays,
                 copyTagsToSnapshot: true,
                 performanceInsightsEnabled: db.performanceInsights,
-                autoMinorVersionUpgrade: true,
+                // A pinned minor and automatic minor upgrades would fight: after AWS upgrades 16.4 to 16.x the next
+                // `up` would plan a downgrade RDS refuses. With a major only, RDS owns the minor (the provider
+                // tolerates the prefix).
+                autoMinorVersionUpgrade: !pinsMinorVersion(db.engineVersion),
+                // A major upgrade is deliberate and opt-in (docs/runbook.md, "Upgrading PostgreSQL").
+                allowMajorVersionUpgrade: db.allowMajorVersionUpgrade,
+                applyImmediately: db.applyImmediately,
+                // Point-in-time restore must survive a deletion of the instance.
+                deleteAutomatedBackups: false,
                 deletionProtection: db.deletionProtection,
                 skipFinalSnapshot: db.skipFinalSnapshot,
                 finalSnapshotIdentifier: db.skipFinalSnapshot ? undefined : finalSnapshotIdentifier(stack),

@@ -18,12 +18,15 @@ import { RegionalProviders, relayRegions } from "./providers";
 import { RelayRegion } from "./relayRegion";
 import { SecurityGroups } from "./securityGroups";
 import { SshKeys } from "./sshKey";
+import { IrreplaceableKeys, SecretsBackup } from "./secretsBackup";
 import { relayVpcPlan } from "./relayVpcPlan";
 import { roundRobinSlot } from "./zones";
 import { assertAwsSettings } from "./validate";
 
 export interface AwsFootprintArgs {
     readonly settings: Settings;
+    /** The keys settings.secretsBackup copies to Secrets Manager (required when it is on). */
+    readonly irreplaceableKeys?: IrreplaceableKeys;
 }
 
 export interface AwsFootprintOutputs {
@@ -51,6 +54,12 @@ export class AwsFootprint extends pulumi.ComponentResource {
         const providers = new RegionalProviders(name, settings, this);
         const primary = providers.primary;
         const sshKeys = new SshKeys(name, { settings, regions: providers.regions(), providers }, { parent: this });
+        if (settings.secretsBackup) {
+            if (!args.irreplaceableKeys) {
+                throw new Error("secretsBackup: the footprint got no keys to back up; pass irreplaceableKeys (components/program.ts)");
+            }
+            new SecretsBackup(name, { keys: args.irreplaceableKeys, protect: settings.protectResources, provider: primary }, { parent: this });
+        }
 
         const network = new Network(
             name,

@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as tls from "@pulumi/tls";
 import { Settings } from "../config/types";
 import { RegionalProviders } from "./providers";
+import { irreplaceableSecretOptions } from "../host/secrets";
 import { nameTag } from "./tags";
 
 export interface SshKeysArgs {
@@ -30,7 +31,12 @@ export class SshKeys extends pulumi.ComponentResource {
             this.publicKey = pulumi.output(settings.ssh.publicKey);
             this.privateKey = pulumi.secret(settings.ssh.privateKey);
         } else {
-            const generated = new tls.PrivateKey(`${name}-ssh`, { algorithm: "ED25519" }, { parent: this });
+            // Every host's authorized_keys holds its public half: a new key would lock the program out of them.
+            const generated = new tls.PrivateKey(
+                `${name}-ssh`,
+                { algorithm: "ED25519" },
+                { parent: this, ...irreplaceableSecretOptions(settings.protectResources) },
+            );
             this.publicKey = generated.publicKeyOpenssh;
             // Secret in the provider schema already; wrapped again so it can never leak through a mock or an
             // older provider version.

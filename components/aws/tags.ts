@@ -2,7 +2,7 @@
 // so the console and cost reports show which part of the deployment a resource belongs to.
 import { Settings } from "../config/types";
 
-export type ComponentTag = "network" | "bastion" | "controllers" | "relays" | "database" | "dns" | "loadbalancer" | "monitoring" | "gameday" | "ci";
+export type ComponentTag = "network" | "bastion" | "controllers" | "relays" | "database" | "dns" | "loadbalancer" | "monitoring" | "gameday" | "ci" | "secrets";
 
 /** defaultTags of every aws.Provider this program creates; settings.tags may add keys or override. */
 export function providerDefaultTags(settings: Settings, stack: string): Record<string, string> {

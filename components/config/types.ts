@@ -53,8 +53,12 @@ export interface Settings {
     readonly region: string;
     /** Applied to every taggable resource, on top of project/stack/component tags. */
     readonly tags: Readonly<Record<string, string>>;
-    /** `protect: true` on stateful resources (database). */
+    /** `protect: true` on stateful resources (database, irreplaceable secrets); also marks a production stack. */
     readonly protectResources: boolean;
+    /** A protected (production) stack may deploy its own openzroVersion without promoteFromStack. */
+    readonly allowUnpromotedDeploy: boolean;
+    /** Copy the two irreplaceable keys to the cloud's secret store (AWS Secrets Manager), outside the state. */
+    readonly secretsBackup: boolean;
 
     readonly network: {
         readonly vpcCidr: string;
@@ -117,8 +121,12 @@ export interface Settings {
     };
 
     readonly database: {
-        /** Major version, "16" or later. */
+        /** Major version ("16" or later), or major.minor (then RDS automatic minor upgrades are off). */
         readonly engineVersion: string;
+        /** Lets RDS apply a change of the major version (a deliberate, documented upgrade). */
+        readonly allowMajorVersionUpgrade: boolean;
+        /** Apply RDS modifications now instead of in the next maintenance window. */
+        readonly applyImmediately: boolean;
         readonly instanceClass: string;
         readonly allocatedStorageGb: number;
         readonly maxAllocatedStorageGb: number;

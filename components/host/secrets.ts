@@ -5,8 +5,19 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { clampWireGuardPrivateKey } from "./render/keys";
 
-/** Nothing to configure: see the module comment. */
-export type ClusterSecretsArgs = Record<string, never>;
+/** Nothing that shapes a secret is configurable (see the module comment); only how hard the state guards them. */
+export interface ClusterSecretsArgs {
+    /**
+     * `protect` on the secrets that cannot be regenerated (production: openzro:protectResources). They also get
+     * `retainOnDelete` always, so no destroy, rename or replacement typo silently makes a new one.
+     */
+    readonly protect?: boolean;
+}
+
+/** Resource options of a secret that must never be regenerated (ClusterSecrets, the SSH key, the DB password). */
+export function irreplaceableSecretOptions(protect: boolean): Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete"> {
+    return { protect, retainOnDelete: true };
+}
 
 export class ClusterSecrets extends pulumi.ComponentResource {
     /** Relay.Secret in management.json and every relay's OZ_AUTH_SECRET. */
@@ -19,8 +30,9 @@ export class ClusterSecrets extends pulumi.ComponentResource {
     public readonly coordinatorPassword: pulumi.Output<string>;
 
     constructor(name: string, args: ClusterSecretsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-        super("openzro:host:ClusterSecrets", name, args, opts);
+        super("openzro:host:ClusterSecrets", name, {}, opts);
         const child = { parent: this };
+        const irreplaceable = irreplaceableSecretOptions(args.protect ?? false);
 
         const relay = new random.RandomPassword(
             `${name}-relay-auth-secret`,
@@ -31,12 +43,12 @@ export class ClusterSecrets extends pulumi.ComponentResource {
         const dataKey = new random.RandomBytes(
             `${name}-datastore-encryption-key`,
             { length: 32 },
-            { ...child, additionalSecretOutputs: ["base64", "hex"] },
+            { ...child, ...irreplaceable, additionalSecretOutputs: ["base64", "hex"] },
         );
         const wgKey = new random.RandomBytes(
             `${name}-management-wg-private-key`,
             { length: 32 },
-            { ...child, additionalSecretOutputs: ["base64", "hex"] },
+            { ...child, ...irreplaceable, additionalSecretOutputs: ["base64", "hex"] },
         );
         const coordinator = new random.RandomPassword(
             `${name}-coordinator-password`,

@@ -16,6 +16,8 @@ export function awsTestSettings(overrides: Sections = {}): Settings {
         region: "eu-central-1",
         tags: { CostCenter: "networking" },
         protectResources: true,
+        allowUnpromotedDeploy: false,
+        secretsBackup: false,
         network: { vpcCidr: "10.40.0.0/16", azCount: 3, natGateways: "perAz", relayVpcCidr: "10.200.0.0/16" },
         controllers: { count: 3, instanceType: "c7i.xlarge", rootVolumeGb: 100 },
         relay: { port: 443, tls: "letsencrypt", rootVolumeGb: 40, credentialsTtl: "24h" },
@@ -29,6 +31,8 @@ export function awsTestSettings(overrides: Sections = {}): Settings {
         ssh: { user: "ubuntu", allowedCidrs: ["198.51.100.0/24", "203.0.113.7/32"] },
         database: {
             engineVersion: "16",
+            allowMajorVersionUpgrade: false,
+            applyImmediately: false,
             instanceClass: "db.m7g.xlarge",
             allocatedStorageGb: 100,
             maxAllocatedStorageGb: 500,

@@ -31,12 +31,29 @@ describe("promotion from staging to production", () => {
     let promoted: PlanResult;
 
     beforeAll(async () => {
-        own = await planStack({ stack: "production" });
+        // Production without a promotion source: only with the explicit override.
+        own = await planStack({ stack: "production", configOverrides: { "openzro:promoteFromStack": undefined, "openzro:allowUnpromotedDeploy": true } });
         promoted = await planStack({
             stack: "production",
             configOverrides: { "openzro:promoteFromStack": STAGING },
             stackOutputsOf: { [STAGING]: { openzroVersion: PROVEN } },
         });
+    }, 180_000);
+
+    it("the committed production stack promotes from staging, and its offline plan resolves staging through the mocks", async () => {
+        const committed = await planStack({ stack: "production" });
+        expect(committed.settings.promoteFromStack).toBe("organization/openzro/staging");
+        expect(committed.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.name)).toEqual(["organization/openzro/staging"]);
+        expect(committed.diagnostics.unmockedTypes).toEqual([]);
+        // Staging's stack file pins the version its own plan proves.
+        const staging = await planStack({ stack: "staging" });
+        expect(unwrapSecrets(committed.outputs.openzroVersion)).toBe(staging.settings.openzroVersion);
+    }, 180_000);
+
+    it("refuses a protected (production) stack without promoteFromStack, in one line naming the key and the fix", async () => {
+        await expect(planStack({ stack: "production", configOverrides: { "openzro:promoteFromStack": undefined } })).rejects.toThrow(
+            /^promoteFromStack: is required on a protected \(production\) stack, .* \(got nothing\); set openzro:promoteFromStack to <organization>\/openzro\/staging .*allowUnpromotedDeploy true.*$/,
+        );
     }, 180_000);
 
     it("the production file pins a different version, so the test can tell them apart", () => {

@@ -72,6 +72,8 @@ const DIFFERENT: Record<string, unknown> = {
     openzroVersion: "0.54.0",
     logLevel: "debug",
     protectResources: false,
+    allowUnpromotedDeploy: true,
+    secretsBackup: true,
     osFamily: "rhel",
     promoteFromStack: "acme/openzro/staging",
     // Adding the CI deploy runner (it needs its token) must not touch the cluster's secrets either.
@@ -115,6 +117,8 @@ const DIFFERENT: Record<string, unknown> = {
     dbEngineVersion: "17",
     dbMaxConnections: 800,
     managementDbPoolSize: 30,
+    dbAllowMajorVersionUpgrade: true,
+    dbApplyImmediately: true,
     albIdleTimeoutSeconds: 1800,
     albDeregistrationDelaySeconds: 60,
     albHealthCheckIntervalSeconds: 15,

@@ -212,7 +212,7 @@ describe("the shipped stacks", () => {
         expect(production.database.skipFinalSnapshot).toBe(false);
         expect(production.database.backupRetentionDays).toBeGreaterThanOrEqual(7);
         expect(production.protectResources).toBe(true);
-        expect(production.promoteFromStack).toBeUndefined();
+        expect(production.promoteFromStack).toBe("organization/openzro/staging");
     });
 
     it("staging: the same HA shape on small machines, relaxed for teardown", () => {

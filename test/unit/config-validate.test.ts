@@ -61,6 +61,8 @@ describe("validateSettings: a minimal valid stack", () => {
             logLevel: "info",
             tags: {},
             protectResources: true,
+            allowUnpromotedDeploy: false,
+            secretsBackup: false,
             hosts: { osFamily: "debian" },
             network: { vpcCidr: "10.40.0.0/16", azCount: 3, natGateways: "perAz", relayVpcCidr: "10.64.0.0/12" },
             controllers: { count: 3, instanceType: "c7i.xlarge", rootVolumeGb: 100 },
@@ -73,6 +75,8 @@ describe("validateSettings: a minimal valid stack", () => {
             ssh: { user: "ubuntu", allowedCidrs: ["203.0.113.0/24"] },
             database: {
                 engineVersion: "16",
+                allowMajorVersionUpgrade: false,
+                applyImmediately: false,
                 instanceClass: "db.m7g.xlarge",
                 allocatedStorageGb: 100,
                 maxAllocatedStorageGb: 400,

@@ -20,6 +20,8 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
         region: "us-east-1",
         tags: {},
         protectResources: true,
+        allowUnpromotedDeploy: false,
+        secretsBackup: false,
         network: { vpcCidr: "10.40.0.0/16", azCount: 3, natGateways: "perAz", relayVpcCidr: "10.64.0.0/12" },
         controllers: { count: 3, instanceType: "c7i.xlarge", rootVolumeGb: 100 },
         relay: { port: 443, tls: "letsencrypt", rootVolumeGb: 40, credentialsTtl: "24h" },
@@ -32,6 +34,8 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
         ssh: { user: "ubuntu", allowedCidrs: ["203.0.113.0/24"] },
         database: {
             engineVersion: "16",
+            allowMajorVersionUpgrade: false,
+            applyImmediately: false,
             instanceClass: "db.m7g.xlarge",
             allocatedStorageGb: 100,
             maxAllocatedStorageGb: 400,

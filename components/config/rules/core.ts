@@ -22,6 +22,8 @@ export type CoreSettings = Pick<
     | "logLevel"
     | "tags"
     | "protectResources"
+    | "allowUnpromotedDeploy"
+    | "secretsBackup"
     | "hosts"
     | "promoteFromStack"
 >;
@@ -58,6 +60,8 @@ export function readCore(r: RawReader): CoreSettings {
         logLevel: r.oneOf<LogLevel>("logLevel", LOG_LEVELS, DEFAULTS.logLevel),
         tags: readTags(r, cloud),
         protectResources: r.bool("protectResources", DEFAULTS.protectResources),
+        allowUnpromotedDeploy: r.bool("allowUnpromotedDeploy", DEFAULTS.allowUnpromotedDeploy),
+        secretsBackup: r.bool("secretsBackup", DEFAULTS.secretsBackup),
         hosts: { osFamily: r.oneOf<OsFamily>("osFamily", ["debian", "rhel"], DEFAULTS.osFamily) },
         ...(promoteFromStack !== undefined ? { promoteFromStack } : {}),
     };

@@ -38,6 +38,8 @@ export function readDatabase(r: RawReader, preset: Preset, cloud: Cloud = "aws")
         performanceInsights: r.bool("dbPerformanceInsights", DEFAULTS.dbPerformanceInsights),
         username: readUsername(r, cloud),
         maxConnections: r.int("dbMaxConnections", MAX_CONNECTIONS_RANGE, rdsDefaultMaxConnections(instanceClass) ?? POSTGRES_DEFAULT_MAX_CONNECTIONS),
+        allowMajorVersionUpgrade: r.bool("dbAllowMajorVersionUpgrade", DEFAULTS.dbAllowMajorVersionUpgrade),
+        applyImmediately: r.bool("dbApplyImmediately", DEFAULTS.dbApplyImmediately),
     };
 }
 
