@@ -9,6 +9,7 @@ import type { GcpFootprint } from "./gcp/footprint";
 import { FootprintFacts } from "./host/facts";
 import { ClusterSecrets } from "./host/secrets";
 import { HostLayer } from "./host/layer";
+import { instanceGates } from "./host/instanceGate";
 
 /** What the program needs from either cloud's footprint: the host layer's facts and the stack outputs. */
 export interface Footprint {
@@ -30,7 +31,9 @@ export function deployOpenzro(settings: Settings): Deployment {
     assertPromotionSource(settings);
     const secrets = new ClusterSecrets("openzro", { protect: settings.protectResources });
     const footprint: Footprint =
-        settings.cloud === "gcp" ? new (loadGcpFootprint())("openzro", { settings }) : new AwsFootprint("openzro", { settings, irreplaceableKeys: secrets });
+        settings.cloud === "gcp"
+            ? new (loadGcpFootprint())("openzro", { settings })
+            : new AwsFootprint("openzro", { settings, irreplaceableKeys: secrets, instanceGate: instanceGates(settings, "openzro") });
     const openzroVersion = resolveVersion(settings);
     const hosts = new HostLayer("openzro", {
         settings,

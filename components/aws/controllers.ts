@@ -7,7 +7,7 @@ import { Settings } from "../config/types";
 import { controllerHostname, controllerName } from "../config/naming";
 import { instanceArchitecture } from "./architecture";
 import { UbuntuAmis } from "./ami";
-import { hostInstanceArgs, hostInstanceOptions } from "./instance";
+import { AfterInstance, chainedAfter, hostInstanceArgs, hostInstanceOptions } from "./instance";
 import { resourceTags } from "./tags";
 import { roundRobinSlot } from "./zones";
 
@@ -19,6 +19,8 @@ export interface ControllersArgs {
     readonly securityGroupId: pulumi.Input<string>;
     readonly keyName: pulumi.Input<string>;
     readonly provider: aws.Provider;
+    /** The instance chain: controller i+1's instance waits for what this returns for controller i. */
+    readonly afterInstance?: AfterInstance;
 }
 
 export interface ControllerHost {
@@ -67,6 +69,7 @@ export class Controllers extends pulumi.ComponentResource {
 
         const arch = instanceArchitecture(settings.controllers.instanceType, "controllers.instanceType");
         const ami = args.amis.imageId(arch, settings.controllers.amiId);
+        let previousGate: pulumi.Resource | undefined;
         this.hosts = Array.from({ length: settings.controllers.count }, (_, index) => {
             const stem = controllerName(index);
             const hostArgs = {
@@ -84,8 +87,9 @@ export class Controllers extends pulumi.ComponentResource {
             const instance = new aws.ec2.Instance(
                 `${name}-${stem}`,
                 hostInstanceArgs(hostArgs),
-                hostInstanceOptions(hostArgs, childOpts),
+                hostInstanceOptions(hostArgs, { ...childOpts, ...chainedAfter(previousGate) }),
             );
+            previousGate = args.afterInstance?.({ name: stem, instance, instanceType: settings.controllers.instanceType });
             return {
                 index,
                 name: stem,

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config/types";
 import { relayAddress, relayHostName } from "../config/naming";
-import { DATABASE_NAMES, FootprintFacts, RDS_GLOBAL_CA_BUNDLE_URL, SshRoute } from "../host/facts";
+import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, RDS_GLOBAL_CA_BUNDLE_URL, SshRoute } from "../host/facts";
 import { Alarms } from "./alarms";
 import { UbuntuAmis } from "./ami";
 import { Bastion } from "./bastion";
@@ -27,6 +27,12 @@ export interface AwsFootprintArgs {
     readonly settings: Settings;
     /** The keys settings.secretsBackup copies to Secrets Manager (required when it is on). */
     readonly irreplaceableKeys?: IrreplaceableKeys;
+    /**
+     * The instance chain (components/host/instanceGate.ts): each controller's and each relay's instance waits for
+     * the previous host's gate, so stop/start changes and replacements reach one host per tier at a time.
+     * Without it (component tests) instances are independent.
+     */
+    readonly instanceGate?: InstanceGateFactory;
 }
 
 export interface AwsFootprintOutputs {
@@ -84,6 +90,16 @@ export class AwsFootprint extends pulumi.ComponentResource {
             },
             { parent: this, providers: { aws: primary } },
         );
+        const user = settings.ssh.user;
+        const privateKey = sshKeys.privateKey;
+        const viaBastion = (host: pulumi.Input<string>): SshRoute => ({
+            host,
+            user,
+            privateKey,
+            proxy: { host: bastion.publicIp, user, privateKey },
+        });
+        const gate = args.instanceGate;
+
         const controllers = new Controllers(
             name,
             {
@@ -93,6 +109,9 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 securityGroupId: groups.controllersId,
                 keyName: sshKeys.keyName(settings.region),
                 provider: primary,
+                afterInstance: gate
+                    ? (h) => gate({ name: h.name, role: "controller", ssh: viaBastion(h.instance.privateIp), instance: h.instance, instanceFacts: h.instanceType }, { parent: this })
+                    : undefined,
             },
             { parent: this, providers: { aws: primary } },
         );
@@ -125,6 +144,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
         const regions = relayRegions(settings);
         const vpcPlans = relayVpcPlan(settings.network.relayVpcCidr, regions);
         const relaySshTargets: DeployRunnerArgs["sshTargets"][number][] = [];
+        let lastRelayGate: pulumi.Resource | undefined;
         const relayHosts = regions.flatMap((region) => {
             const plan = vpcPlans(region);
             const relayRegion = new RelayRegion(
@@ -140,10 +160,25 @@ export class AwsFootprint extends pulumi.ComponentResource {
                     zoneId: certificate.zoneId,
                     provider: providers.for(region),
                     dnsProvider: primary,
+                    after: lastRelayGate,
+                    gateOf: gate
+                        ? (host, relay) =>
+                              gate(
+                                  {
+                                      name: relayHostName(relay.name),
+                                      role: "relay",
+                                      ssh: { host: host.publicIp, user, privateKey },
+                                      instance: host.instance,
+                                      instanceFacts: relay.instanceType,
+                                  },
+                                  { parent: this },
+                              )
+                        : undefined,
                 },
                 { parent: this },
             );
             relaySshTargets.push({ name: `relays-${region}`, securityGroupId: relayRegion.securityGroupId, provider: providers.for(region) });
+            lastRelayGate = relayRegion.lastGate;
             return relayRegion.hosts;
         });
         if (settings.deployRunner) {
@@ -211,15 +246,6 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 { parent: this, providers: { aws: primary } },
             );
         }
-
-        const user = settings.ssh.user;
-        const privateKey = sshKeys.privateKey;
-        const viaBastion = (host: pulumi.Input<string>): SshRoute => ({
-            host,
-            user,
-            privateKey,
-            proxy: { host: bastion.publicIp, user, privateKey },
-        });
 
         this.facts = {
             controllers: controllers.hosts.map((h) => ({

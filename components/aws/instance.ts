@@ -66,3 +66,11 @@ export const INSTANCE_IGNORED_CHANGES = ["associatePublicIpAddress", "userData",
 export function hostInstanceOptions(a: Pick<HostInstanceArgs, "amiFromLookup">, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
     return { ...opts, ignoreChanges: [...INSTANCE_IGNORED_CHANGES, ...(a.amiFromLookup ? ["ami"] : [])] };
 }
+
+/** Called right after a host's instance is declared; returns what the next instance of the tier must wait for. */
+export type AfterInstance = (host: { readonly name: string; readonly instance: aws.ec2.Instance; readonly instanceType: string }) => pulumi.Resource | undefined;
+
+/** Options of the next instance in a chain: it waits for the previous host's gate. */
+export function chainedAfter(previous: pulumi.Resource | undefined): pulumi.CustomResourceOptions {
+    return previous ? { dependsOn: [previous] } : {};
+}

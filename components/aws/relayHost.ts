@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { RelaySettings } from "../config/types";
 import { relayDnsName, relayHostName, relayHostname } from "../config/naming";
-import { hostInstanceArgs, hostInstanceOptions } from "./instance";
+import { chainedAfter, hostInstanceArgs, hostInstanceOptions } from "./instance";
 import { RelayAcmeRole } from "./relayAcmeRole";
 import { resourceTags } from "./tags";
 
@@ -27,6 +27,8 @@ export interface RelayHostArgs {
     readonly provider: aws.Provider;
     /** The primary provider: Route53 is global and the zone is managed from the primary region. */
     readonly dnsProvider: aws.Provider;
+    /** The previous relay's gate (instance chain): this relay's instance changes only after it. */
+    readonly after?: pulumi.Resource;
 }
 
 export class RelayHost extends pulumi.ComponentResource {
@@ -59,7 +61,7 @@ export class RelayHost extends pulumi.ComponentResource {
             tags,
             ...(acme ? { iamInstanceProfile: acme.instanceProfileName } : {}),
         };
-        this.instance = new aws.ec2.Instance(`${name}-host`, hostInstanceArgs(hostArgs), hostInstanceOptions(hostArgs, childOpts));
+        this.instance = new aws.ec2.Instance(`${name}-host`, hostInstanceArgs(hostArgs), hostInstanceOptions(hostArgs, { ...childOpts, ...chainedAfter(args.after) }));
         const eip = new aws.ec2.Eip(`${name}-ip`, { domain: "vpc", instance: this.instance.id, tags }, { ...childOpts, dependsOn: [args.internetGateway] });
         this.publicIp = eip.publicIp;
 

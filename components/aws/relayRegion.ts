@@ -28,12 +28,18 @@ export interface RelayRegionArgs {
     readonly zoneId: pulumi.Input<string>;
     readonly provider: aws.Provider;
     readonly dnsProvider: aws.Provider;
+    /** The gate of the relay before this region's first relay (instance chain across regions). */
+    readonly after?: pulumi.Resource;
+    /** Creates a relay's gate once its host exists; the next relay's instance waits for it. */
+    readonly gateOf?: (host: RelayHost, relay: RelaySettings) => pulumi.Resource | undefined;
 }
 
 export class RelayRegion extends pulumi.ComponentResource {
     readonly hosts: readonly { readonly relay: RelaySettings; readonly host: RelayHost }[];
     /** The relay security group (the CI deploy runner adds its SSH rule to it). */
     readonly securityGroupId: pulumi.Output<string>;
+    /** The last relay's gate: the next region's first relay waits for it. */
+    readonly lastGate: pulumi.Resource | undefined;
 
     constructor(name: string, args: RelayRegionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("openzro:aws:RelayRegion", name, {}, { ...opts, providers: { aws: args.provider } });
@@ -79,6 +85,7 @@ export class RelayRegion extends pulumi.ComponentResource {
         createSecurityRules(name, relaySecurityRules(settings), { relay: group.id }, (g) => GROUP_COMPONENT[g], childOpts);
         this.securityGroupId = group.id;
 
+        let previousGate = args.after;
         this.hosts = args.relays.map((relay, i) => {
             const arch = instanceArchitecture(relay.instanceType, `relays[${relay.name}].instanceType`);
             const host = new RelayHost(
@@ -97,11 +104,14 @@ export class RelayRegion extends pulumi.ComponentResource {
                     route53Acme: settings.relay.tls === "route53",
                     provider: args.provider,
                     dnsProvider: args.dnsProvider,
+                    after: previousGate,
                 },
                 { parent: this },
             );
+            previousGate = args.gateOf?.(host, relay) ?? previousGate;
             return { relay, host };
         });
+        this.lastGate = previousGate;
 
         this.registerOutputs({ publicIps: this.hosts.map((h) => h.host.publicIp) });
     }

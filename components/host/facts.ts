@@ -88,6 +88,24 @@ export interface LoadBalancerFacts {
     readonly grpcBackend?: "h2c" | "tls";
 }
 
+/**
+ * One host as the instance chain sees it (footprint → host layer, before the host layer exists): a footprint
+ * creates host i+1's instance only after the gate of host i, so any change the cloud applies to instances
+ * (a new instance type is a stop and start; a replacement) reaches one host at a time per tier.
+ */
+export interface InstanceGateHost {
+    /** controllerName(i) / relayHostName(name). */
+    readonly name: string;
+    readonly role: "controller" | "relay";
+    readonly ssh: SshRoute;
+    readonly instance: pulumi.Resource;
+    /** What the cloud applies by stop/start (e.g. the instance type): the gate re-runs when it changes. */
+    readonly instanceFacts: string;
+}
+
+/** Creates the gate of a host: a command that finishes once the host is back and healthy after a change. */
+export type InstanceGateFactory = (host: InstanceGateHost, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
+
 export interface FootprintFacts {
     readonly controllers: readonly ControllerFacts[];
     readonly relays: readonly RelayFacts[];
