@@ -2,11 +2,11 @@
 // restart. Pure; the host layer turns the graph into dependsOn edges and the timings into script variables.
 import { LoadBalancerFacts } from "./facts";
 
-/** Extra wait after the health checks should have passed, for check timeouts and clock skew. */
+/** Extra wait after the health checks should have passed or failed, for check timeouts and clock skew. */
 export const READY_MARGIN_SECONDS = 5;
 
 export interface DrainTimings {
-    /** After the drain flag appears: until the LB marks the host unhealthy and in-flight requests finish. */
+    /** After the drain flag appears: until the LB has marked the host unhealthy and stopped sending it requests. */
     readonly drainSeconds: number;
     /** After the drain flag is removed: until the LB marks the host healthy again. */
     readonly readySeconds: number;
@@ -20,17 +20,21 @@ function positiveInteger(key: string, value: number, min: number): number {
 }
 
 /**
- * Worst cases, from the target groups' own settings: the first failing check comes at most one interval after
- * the flag appears and the LB needs `unhealthyThreshold` of them, then the deregistration delay lets in-flight
- * requests finish. Coming back needs `healthyThreshold` passing checks, plus a small margin.
+ * Worst cases, from the target groups' own settings, counting only what the load balancer really does. The host
+ * never deregisters itself: it fails its health checks. The first failing check comes at most one interval after
+ * the flag appears and the LB needs `unhealthyThreshold` of them (plus a margin for the check's own timeout); from
+ * then on it sends no new requests. The deregistration delay does NOT apply: it only runs on DeregisterTargets
+ * (a controller removed or replaced), so counting it would only make every rollout slower. Coming back needs
+ * `healthyThreshold` passing checks, plus the same margin.
  */
 export function drainTimings(lb: LoadBalancerFacts): DrainTimings {
     const interval = positiveInteger("healthCheckIntervalSeconds", lb.healthCheckIntervalSeconds, 1);
     const unhealthy = positiveInteger("unhealthyThreshold", lb.unhealthyThreshold, 1);
     const healthy = positiveInteger("healthyThreshold", lb.healthyThreshold, 1);
-    const delay = positiveInteger("deregistrationDelaySeconds", lb.deregistrationDelaySeconds, 0);
+    // Still validated: the footprint hands it over for the target groups, and a bad value is a footprint bug.
+    positiveInteger("deregistrationDelaySeconds", lb.deregistrationDelaySeconds, 0);
     return {
-        drainSeconds: interval * unhealthy + delay,
+        drainSeconds: interval * unhealthy + READY_MARGIN_SECONDS,
         readySeconds: interval * healthy + READY_MARGIN_SECONDS,
     };
 }

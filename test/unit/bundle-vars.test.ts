@@ -87,7 +87,7 @@ describe("convergeVars", () => {
             OZ_REPO_URL: "https://pkg.openzro.io/apt",
             OZ_KEY_URL: "https://pkg.openzro.io/openzro-archive-key.asc",
             OZ_DRAIN_FILE: "/var/lib/openzro/drain",
-            OZ_DRAIN_WAIT_SECONDS: "50",
+            OZ_DRAIN_WAIT_SECONDS: "25",
             OZ_READY_WAIT_SECONDS: "25",
             OZ_CLUSTER_PEERS: "10.40.1.11:6222 10.40.1.13:6222",
             OZ_DASHBOARD_ENV_FILE: "/etc/openzro-dashboard.env",

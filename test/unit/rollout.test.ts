@@ -4,10 +4,11 @@ import { KILL_AFTER_SECONDS } from "../../components/host/bundle";
 
 describe("drainTimings", () => {
     it.each([
-        // interval, unhealthy, healthy, deregistration → drain, ready (worked out by hand)
-        { interval: 10, unhealthy: 2, healthy: 2, delay: 30, drain: 50, ready: 25 },
-        { interval: 30, unhealthy: 3, healthy: 5, delay: 300, drain: 390, ready: 155 },
-        { interval: 5, unhealthy: 2, healthy: 3, delay: 0, drain: 10, ready: 20 },
+        // interval, unhealthy, healthy, deregistration → drain, ready (worked out by hand). The deregistration delay
+        // never counts: the host fails its checks, it is never deregistered (the delay applies to DeregisterTargets).
+        { interval: 10, unhealthy: 2, healthy: 2, delay: 30, drain: 25, ready: 25 },
+        { interval: 30, unhealthy: 3, healthy: 5, delay: 300, drain: 95, ready: 155 },
+        { interval: 5, unhealthy: 2, healthy: 3, delay: 0, drain: 15, ready: 20 },
     ])("interval $interval s, $unhealthy down / $healthy up, delay $delay s → drain $drain s, ready $ready s", (c) => {
         expect(READY_MARGIN_SECONDS).toBe(5);
         expect(
