@@ -1,6 +1,7 @@
 // The plan summary an operator reads before `pulumi up`: how much, where, and the HA-relevant facts.
 import type { PlanResult } from "./evaluate";
 import { inventory } from "./inventory";
+import { quotaReport } from "./quotas";
 
 export function planSummary(result: PlanResult): string {
     const inv = inventory(result);
@@ -45,6 +46,8 @@ export function planSummary(result: PlanResult): string {
     for (const tg of inv.targetGroups) {
         out.push(`  ${tg.name.padEnd(28)} ${tg.protocol}/${tg.protocolVersion} :${tg.port ?? "?"}  health ${tg.healthCheckPath || "-"}  ${tg.targets} target(s)`);
     }
+    const quotas = quotaReport(result);
+    out.push(...quotas.lines);
     const hosts = Object.keys(result.hostFiles).sort();
     out.push(`Host files (${hosts.length} hosts):`);
     for (const host of hosts) {
@@ -55,6 +58,7 @@ export function planSummary(result: PlanResult): string {
     }
     const d = result.diagnostics;
     for (const w of d.warnings) out.push(`warning: ${w}`);
+    for (const w of quotas.warnings) out.push(`warning: ${w}`);
     if (d.unmockedInvokes.length) out.push(`note: lookups answered with {} by the offline mocks: ${d.unmockedInvokes.join(", ")}`);
     if (d.unmockedTypes.length) out.push(`note: resource types with generic mock values: ${d.unmockedTypes.join(", ")}`);
     return out.join("\n");
