@@ -8,6 +8,10 @@
 //      anywhere in the stack, e.g. the database password or an SSH key in a command's connection.
 // Legitimate secret channels (the database `password`, a command's `stdin` and connection, files copied to the
 // host) are not scanned. Values shorter than 8 characters are ignored to avoid matching ordinary words.
+// One documented exception in user data: the host's own SSH host key under cloud-config `ssh_keys:`
+// (`<type>_private: |` blocks). The program generates it so connections can pin it before the first dial, and
+// cloud-init must install it before sshd starts (components/host/cloudInit.ts, docs/hosts.md). Only those blocks
+// are skipped; any other private key or secret in user data is still a violation.
 import type { StackValidationPolicy } from "@pulumi/policy";
 import type { StackResource } from "./lib/types";
 import { T } from "./lib/types-aws";
@@ -44,6 +48,14 @@ function read(get: () => unknown): unknown {
         }
         throw e;
     }
+}
+
+/** User data without cloud-config host-key blocks (`  ed25519_private: |` and its indented lines). */
+export function withoutCloudInitHostKeys(text: string): string {
+    if (!/^ssh_keys:$/m.test(text)) {
+        return text;
+    }
+    return text.replace(/^ {2}(?:rsa|dsa|ecdsa|ed25519)_private: \|\n(?: {4}.*(?:\n|$))*/gm, "");
 }
 
 /** Every string inside a value, with user data base64 decoded. */
@@ -106,7 +118,8 @@ export const noPlaintextSecrets: StackValidationPolicy = {
         for (const r of args.resources) {
             const fields = [...VISIBLE_EVERYWHERE, ...(VISIBLE_BY_TYPE[r.type] ?? [])];
             for (const field of fields) {
-                const texts = stringsIn(read(() => r.props[field]), field === "userData" || field === "userDataBase64");
+                const userData = field === "userData" || field === "userDataBase64";
+                const texts = stringsIn(read(() => r.props[field]), userData).map((t) => (userData ? withoutCloudInitHostKeys(t) : t));
                 const pem = texts.some((t) => PEM_PRIVATE_KEY.test(t));
                 const known = texts.some((t) => [...secrets].some((s) => t.includes(s)));
                 if (pem || known) {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { instanceArchitecture } from "./architecture";
 import { UbuntuAmis } from "./ami";
+import { generateHostKey } from "../host/hostKeys";
 import { hostInstanceArgs, hostInstanceOptions } from "./instance";
 import { resourceTags } from "./tags";
 
@@ -25,11 +26,15 @@ export class Bastion extends pulumi.ComponentResource {
     readonly instance: aws.ec2.Instance;
     /** The Elastic IP: the address operators and the host layer's SSH proxy dial. */
     readonly publicIp: pulumi.Output<string>;
+    /** Its SSH host key's public half: every connection through it pins it. */
+    readonly hostPublicKey: pulumi.Output<string>;
 
     constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("openzro:aws:Bastion", name, {}, opts);
         const stack = pulumi.getStack();
         const childOpts = { parent: this, provider: args.provider };
+        const hostKey = generateHostKey(`${name}-bastion-host-key`, { parent: this });
+        this.hostPublicKey = hostKey.publicKey;
         const hostArgs = {
             instanceType: args.instanceType,
             ami: args.amis.imageId(instanceArchitecture(args.instanceType, "bastion.instanceType")),
@@ -38,6 +43,7 @@ export class Bastion extends pulumi.ComponentResource {
             securityGroupIds: [args.securityGroupId],
             keyName: args.keyName,
             hostname: BASTION_HOSTNAME,
+            hostKey,
             rootVolumeGb: BASTION_ROOT_VOLUME_GB,
             tags: resourceTags("bastion", stack, "bastion"),
         };

@@ -7,6 +7,7 @@ import { Settings } from "../config/types";
 import { controllerHostname, controllerName } from "../config/naming";
 import { instanceArchitecture } from "./architecture";
 import { UbuntuAmis } from "./ami";
+import { generateHostKey } from "../host/hostKeys";
 import { AfterInstance, chainedAfter, hostInstanceArgs, hostInstanceOptions } from "./instance";
 import { resourceTags } from "./tags";
 import { roundRobinSlot } from "./zones";
@@ -30,6 +31,8 @@ export interface ControllerHost {
     readonly instance: aws.ec2.Instance;
     readonly privateIp: pulumi.Output<string>;
     readonly zone: pulumi.Output<string>;
+    /** Public half of its SSH host key (pinned by every connection). */
+    readonly hostPublicKey: pulumi.Output<string>;
 }
 
 const SSM_POLICY = "AmazonSSMManagedInstanceCore";
@@ -72,6 +75,7 @@ export class Controllers extends pulumi.ComponentResource {
         let previousGate: pulumi.Resource | undefined;
         this.hosts = Array.from({ length: settings.controllers.count }, (_, index) => {
             const stem = controllerName(index);
+            const hostKey = generateHostKey(`${name}-${stem}-host-key`, { parent: this });
             const hostArgs = {
                 instanceType: settings.controllers.instanceType,
                 ami,
@@ -80,6 +84,7 @@ export class Controllers extends pulumi.ComponentResource {
                 securityGroupIds: [args.securityGroupId],
                 keyName: args.keyName,
                 hostname: controllerHostname(index),
+                hostKey,
                 rootVolumeGb: settings.controllers.rootVolumeGb,
                 tags: resourceTags("controllers", stack, stem),
                 iamInstanceProfile: profile.name,
@@ -89,7 +94,7 @@ export class Controllers extends pulumi.ComponentResource {
                 hostInstanceArgs(hostArgs),
                 hostInstanceOptions(hostArgs, { ...childOpts, ...chainedAfter(previousGate) }),
             );
-            previousGate = args.afterInstance?.({ name: stem, instance, instanceType: settings.controllers.instanceType });
+            previousGate = args.afterInstance?.({ name: stem, instance, instanceType: settings.controllers.instanceType, hostPublicKey: hostKey.publicKey });
             return {
                 index,
                 name: stem,
@@ -97,6 +102,7 @@ export class Controllers extends pulumi.ComponentResource {
                 instance,
                 privateIp: instance.privateIp,
                 zone: instance.availabilityZone,
+                hostPublicKey: hostKey.publicKey,
             };
         });
 

@@ -92,11 +92,12 @@ export class AwsFootprint extends pulumi.ComponentResource {
         );
         const user = settings.ssh.user;
         const privateKey = sshKeys.privateKey;
-        const viaBastion = (host: pulumi.Input<string>): SshRoute => ({
+        const viaBastion = (host: pulumi.Input<string>, hostKey: pulumi.Input<string>): SshRoute => ({
             host,
             user,
             privateKey,
-            proxy: { host: bastion.publicIp, user, privateKey },
+            hostKey,
+            proxy: { host: bastion.publicIp, user, privateKey, hostKey: bastion.hostPublicKey },
         });
         const gate = args.instanceGate;
 
@@ -110,7 +111,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 keyName: sshKeys.keyName(settings.region),
                 provider: primary,
                 afterInstance: gate
-                    ? (h) => gate({ name: h.name, role: "controller", ssh: viaBastion(h.instance.privateIp), instance: h.instance, instanceFacts: h.instanceType }, { parent: this })
+                    ? (h) => gate({ name: h.name, role: "controller", ssh: viaBastion(h.instance.privateIp, h.hostPublicKey), instance: h.instance, instanceFacts: h.instanceType }, { parent: this })
                     : undefined,
             },
             { parent: this, providers: { aws: primary } },
@@ -167,7 +168,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
                                   {
                                       name: relayHostName(relay.name),
                                       role: "relay",
-                                      ssh: { host: host.publicIp, user, privateKey },
+                                      ssh: { host: host.publicIp, user, privateKey, hostKey: host.hostPublicKey },
                                       instance: host.instance,
                                       instanceFacts: relay.instanceType,
                                   },
@@ -254,7 +255,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 hostname: h.hostname,
                 privateIp: h.privateIp,
                 zone: h.zone,
-                ssh: viaBastion(h.privateIp),
+                ssh: viaBastion(h.privateIp, h.hostPublicKey),
                 instance: h.instance,
             })),
             relays: relaysInOrder.map(({ relay, host }) => ({
@@ -262,7 +263,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 region: relay.region,
                 publicIp: host.publicIp,
                 dnsName: host.dnsName,
-                ssh: { host: host.publicIp, user, privateKey },
+                ssh: { host: host.publicIp, user, privateKey, hostKey: host.hostPublicKey },
                 instance: host.instance,
             })),
             database: {

@@ -2,7 +2,7 @@
 // unless an Elastic IP is attached later, hostname (and SSH host key) from cloud-init user data.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { renderCloudInit } from "../host/cloudInit";
+import { HostKey, cloudInitWithHostKey } from "../host/hostKeys";
 
 export interface HostInstanceArgs {
     readonly instanceType: string;
@@ -13,6 +13,8 @@ export interface HostInstanceArgs {
     readonly securityGroupIds: pulumi.Input<string>[];
     readonly keyName: pulumi.Input<string>;
     readonly hostname: string;
+    /** The host's SSH identity: installed by cloud-init, pinned by every connection. */
+    readonly hostKey: HostKey;
     readonly rootVolumeGb: number;
     readonly tags: Record<string, string>;
     readonly iamInstanceProfile?: pulumi.Input<string>;
@@ -29,7 +31,8 @@ export function hostInstanceArgs(a: HostInstanceArgs): aws.ec2.InstanceArgs {
         // auto-assigned, and the provider reads the field back as "has a public address" (true once an Elastic IP
         // is associated), which would plan a replacement after every refresh (hashicorp/terraform-provider-aws#37318).
         iamInstanceProfile: a.iamInstanceProfile,
-        userData: renderCloudInit({ hostname: a.hostname }),
+        // Secret: it carries the host's private SSH key (components/host/cloudInit.ts).
+        userData: cloudInitWithHostKey({ hostname: a.hostname }, a.hostKey),
         // IMDSv2 only, and a hop limit of 1 so nothing forwarded through the host (or a container on it) can
         // reach the metadata service and its role credentials.
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
@@ -64,11 +67,17 @@ export function hostInstanceArgs(a: HostInstanceArgs): aws.ec2.InstanceArgs {
 export const INSTANCE_IGNORED_CHANGES = ["associatePublicIpAddress", "userData", "keyName"] as const;
 
 export function hostInstanceOptions(a: Pick<HostInstanceArgs, "amiFromLookup">, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    // userData is a secret input already (host key); nothing else here is.
     return { ...opts, ignoreChanges: [...INSTANCE_IGNORED_CHANGES, ...(a.amiFromLookup ? ["ami"] : [])] };
 }
 
 /** Called right after a host's instance is declared; returns what the next instance of the tier must wait for. */
-export type AfterInstance = (host: { readonly name: string; readonly instance: aws.ec2.Instance; readonly instanceType: string }) => pulumi.Resource | undefined;
+export type AfterInstance = (host: {
+    readonly name: string;
+    readonly instance: aws.ec2.Instance;
+    readonly instanceType: string;
+    readonly hostPublicKey: pulumi.Output<string>;
+}) => pulumi.Resource | undefined;
 
 /** Options of the next instance in a chain: it waits for the previous host's gate. */
 export function chainedAfter(previous: pulumi.Resource | undefined): pulumi.CustomResourceOptions {

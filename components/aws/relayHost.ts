@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { RelaySettings } from "../config/types";
 import { relayDnsName, relayHostName, relayHostname } from "../config/naming";
+import { generateHostKey } from "../host/hostKeys";
 import { chainedAfter, hostInstanceArgs, hostInstanceOptions } from "./instance";
 import { RelayAcmeRole } from "./relayAcmeRole";
 import { resourceTags } from "./tags";
@@ -36,6 +37,8 @@ export class RelayHost extends pulumi.ComponentResource {
     /** Elastic IP: this relay's own public address. */
     readonly publicIp: pulumi.Output<string>;
     readonly dnsName: string;
+    /** Public half of its SSH host key (pinned by every connection). */
+    readonly hostPublicKey: pulumi.Output<string>;
 
     constructor(name: string, args: RelayHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("openzro:aws:RelayHost", name, {}, opts);
@@ -43,6 +46,8 @@ export class RelayHost extends pulumi.ComponentResource {
         const stem = relayHostName(args.relay.name);
         const tags = resourceTags("relays", stack, stem);
         const childOpts = { parent: this, provider: args.provider };
+        const hostKey = generateHostKey(`${name}-host-key`, { parent: this });
+        this.hostPublicKey = hostKey.publicKey;
 
         const dnsName = relayDnsName(args.relay.name, args.domain);
         // IAM is global; the primary provider manages it like the DNS zone.
@@ -57,6 +62,7 @@ export class RelayHost extends pulumi.ComponentResource {
             securityGroupIds: [args.securityGroupId],
             keyName: args.keyName,
             hostname: relayHostname(args.relay.name),
+            hostKey,
             rootVolumeGb: args.rootVolumeGb,
             tags,
             ...(acme ? { iamInstanceProfile: acme.instanceProfileName } : {}),

@@ -1,13 +1,18 @@
 // User data for every host, cloud-agnostic: only the identity cloud-init must set before anything else runs.
-// A unique hostname matters because embedded NATS uses it as its server_name (spec §2.4). Nothing secret ever
-// goes here: user data is readable by anyone who can describe the instance and by every process via IMDS.
-// Everything else (packages, config, secrets) arrives later through host convergence over SSH.
+// A unique hostname matters because embedded NATS uses it as its server_name (spec §2.4). The SSH host key is the
+// one secret here, by design: the program generates it so every SSH connection can pin it before the first dial
+// (hostKey), and cloud-init must install it before sshd starts. User data is readable by whoever may describe the
+// instance's attributes and by processes on the host via the metadata service, so the footprint marks it secret
+// in the state and docs/hosts.md names the trade-off. Nothing else secret goes here: packages, config and
+// secrets arrive later through host convergence over SSH.
 
 export interface CloudInitArgs {
     /** Short hostname (one DNS label), e.g. "openzro-controller-1". */
     readonly hostname: string;
     /** Optional fully qualified name; its first label must equal `hostname`. */
     readonly fqdn?: string;
+    /** The host's SSH identity (ED25519, OpenSSH format): replaces the image's keys, no others are generated. */
+    readonly hostKey?: { readonly privateKeyOpenssh: string; readonly publicKeyOpenssh: string };
 }
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -39,5 +44,22 @@ export function renderCloudInit(args: CloudInitArgs): string {
         lines.push(`fqdn: ${args.fqdn}`);
     }
     lines.push("preserve_hostname: false", "manage_etc_hosts: true");
+    if (args.hostKey !== undefined) {
+        lines.push(...hostKeyLines(args.hostKey));
+    }
     return lines.join("\n") + "\n";
+}
+
+const OPENSSH_PRIVATE = /^-----BEGIN OPENSSH PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END OPENSSH PRIVATE KEY-----\n?$/;
+const ED25519_PUBLIC = /^ssh-ed25519 [A-Za-z0-9+/]+=*$/;
+
+/** cloud-init's ssh module: delete the image's host keys, write exactly this ED25519 pair (0600, root). */
+function hostKeyLines(key: NonNullable<CloudInitArgs["hostKey"]>): string[] {
+    const publicKey = key.publicKeyOpenssh.trim().split(" ").slice(0, 2).join(" ");
+    if (!OPENSSH_PRIVATE.test(key.privateKeyOpenssh) || !ED25519_PUBLIC.test(publicKey)) {
+        // Never echo the key.
+        throw new Error("hostKey: not an ED25519 key pair in OpenSSH format; generate it with @pulumi/tls (algorithm ED25519)");
+    }
+    const privateLines = key.privateKeyOpenssh.trimEnd().split("\n").map((l) => `    ${l}`);
+    return ["ssh_deletekeys: true", "ssh_keys:", "  ed25519_private: |", ...privateLines, `  ed25519_public: ${publicKey}`];
 }

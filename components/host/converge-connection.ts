@@ -30,6 +30,8 @@ export function connectionArgs(route: SshRoute, dial: DialSettings): command.typ
         privateKey: pulumi.secret(route.privateKey),
         dialErrorLimit: dial.dialErrorLimit,
         perDialTimeout: dial.perDialTimeout,
+        // Pinned: pulumi-command verifies exactly this key (ssh.FixedHostKey) instead of accepting any.
+        ...(route.hostKey !== undefined ? { hostKey: route.hostKey } : {}),
     };
     if (route.proxy) {
         const proxy: command.types.input.remote.ProxyConnectionArgs = {
@@ -38,6 +40,7 @@ export function connectionArgs(route: SshRoute, dial: DialSettings): command.typ
             privateKey: pulumi.secret(route.proxy.privateKey),
             dialErrorLimit: dial.dialErrorLimit,
             perDialTimeout: dial.perDialTimeout,
+            ...(route.proxy.hostKey !== undefined ? { hostKey: route.proxy.hostKey } : {}),
         };
         return { ...connection, proxy };
     }

@@ -9,10 +9,18 @@ export interface SshRoute {
     readonly user: string;
     /** Secret. */
     readonly privateKey: pulumi.Input<string>;
+    /**
+     * The host's SSH public host key (`ssh-ed25519 AAAA...`, authorized_keys format) the connection must see; the
+     * footprint generates it and installs it at first boot. Every footprint should set it (and the proxy's): without
+     * it the SSH client accepts any host key.
+     */
+    readonly hostKey?: pulumi.Input<string>;
     readonly proxy?: {
         readonly host: pulumi.Input<string>;
         readonly user: string;
         readonly privateKey: pulumi.Input<string>;
+        /** The bastion's public host key. */
+        readonly hostKey?: pulumi.Input<string>;
     };
 }
 

@@ -222,12 +222,13 @@ describe("HostLayer under the mock runtime", () => {
             // Both carry the same payload: a replaced host's install applies what converge would.
             expect(installInputs.stdin).toBe(inputs.stdin);
         }
-        // The drain timings come from the load balancer facts: 15 s x 2 + 20 s to drain, 15 s x 3 + 5 s to return.
+        // The drain timings come from the load balancer facts: 15 s x 2 + 5 s to drain (health-check failure only;
+        // the 20 s deregistration delay never applies), 15 s x 3 + 5 s to return.
         const v = vars(run.inputsOf<{ stdin: string }>(cmd("converge-controller-2")).stdin);
         expect(v).toMatchObject({
             OZ_ROLE: "controller",
             OZ_DRAIN_FILE: DRAIN_FILE,
-            OZ_DRAIN_WAIT_SECONDS: "50",
+            OZ_DRAIN_WAIT_SECONDS: "35",
             OZ_READY_WAIT_SECONDS: "50",
             OZ_QUORUM_UNITS: "openzro-management openzro-signal nginx",
             OZ_CLUSTER_PEERS: "10.40.1.11:6222 10.40.1.13:6222",

@@ -108,3 +108,54 @@ describe("gate payload", () => {
         expect(Object.keys(controller.scripts).sort()).toEqual(expect.arrayContaining(["ready-host.sh", "lib/common.sh", "lib/health.sh"]));
     });
 });
+
+describe("SSH host keys: generated, installed by cloud-init, pinned on every connection", () => {
+    let plan: PlanResult;
+    beforeAll(async () => {
+        plan = await planStack({ stack: "production" });
+    }, 300_000);
+
+    const TLS_KEY = "tls:index/privateKey:PrivateKey";
+    /** The public half the mock tls provider generated for a host key resource, as a connection pins it. */
+    const publicKeyOf = (name: string) => {
+        const found = plan.resources.filter((r) => r.type === TLS_KEY && r.name === name);
+        expect([name, found.length]).toEqual([name, 1]);
+        return String(unwrapSecrets<Record<string, unknown>>(found[0].state).publicKeyOpenssh).trim().split(" ").slice(0, 2).join(" ");
+    };
+    const hostKeyResource = (host: string) =>
+        host.startsWith("relay-") ? plan.resources.find((r) => r.type === TLS_KEY && r.name.endsWith(`-${host}-host-key`))!.name : `openzro-${host}-host-key`;
+
+    it("every remote command pins its host's key, and every controller connection pins the bastion's too", () => {
+        const commands = plan.resources.filter((r) => r.type === COMMAND);
+        // wait, converge, verify, bootstrap and the gates: 3 controllers x 4 + 1 bootstrap + 3 relays x 3.
+        expect(commands.length).toBe(22);
+        const bastionKey = publicKeyOf("openzro-bastion-host-key");
+        for (const c of commands) {
+            const host = /^openzro-(?:wait|converge|verify|db-bootstrap|ready)-(.+)$/.exec(c.name)![1];
+            const connection = inputs(c).connection;
+            expect([c.name, connection.hostKey]).toEqual([c.name, publicKeyOf(hostKeyResource(host))]);
+            expect(connection.hostKey).toMatch(/^ssh-ed25519 [A-Za-z0-9+/]+=*$/);
+            if (host.startsWith("controller-")) {
+                expect([c.name, connection.proxy?.hostKey]).toEqual([c.name, bastionKey]);
+            } else {
+                expect(connection.proxy).toBeUndefined();
+            }
+        }
+    });
+
+    it("each host's user data installs exactly its own key pair, and is a secret", () => {
+        const instances = plan.resources.filter((r) => r.type === INSTANCE);
+        expect(instances).toHaveLength(7);
+        const privates = new Set<string>();
+        for (const i of instances) {
+            expect([i.name, isSecretWrapper(i.inputs.userData)]).toEqual([i.name, true]);
+            const userData = String(inputs(i).userData);
+            const hostname = /^hostname: openzro-(.+)$/m.exec(userData)![1];
+            expect(userData).toContain(`  ed25519_public: ${publicKeyOf(hostKeyResource(hostname))}\n`);
+            expect(userData).toMatch(/^ssh_deletekeys: true$/m);
+            privates.add(/ed25519_private: \|\n((?: {4}.*\n)+)/.exec(userData)![1]);
+        }
+        // Seven hosts, seven identities.
+        expect(privates.size).toBe(7);
+    });
+});

@@ -34,7 +34,7 @@ describe.each(["production", "staging", "gcp-production"])("offline plan of %s",
         out = tempDir();
         writePlanDir(out.dir, result);
         planText = fs.readFileSync(path.join(out.dir, "plan.json"), "utf8");
-    });
+    }, 300_000);
     afterAll(() => out.remove());
 
     it("writes plan.json with exactly the contract's fields and types", () => {

@@ -8,6 +8,9 @@ import { DB_PASSWORD, find, goodSpecs, materialize, RELAY_SECRET, SSH_KEY_PEM, S
 type Row = [policy: string, what: string, breakIt: (s: Spec[]) => void, alsoFiring?: string[]];
 
 const remove = (s: Spec[], name: string) => s.splice(s.indexOf(find(s, name)), 1);
+const indent = (text: string, n: number) => text.trimEnd().split("\n").map((l) => `${" ".repeat(n)}${l}`).join("\n") + "\n";
+/** What components/host/cloudInit.ts renders: the host's own SSH identity under ssh_keys. */
+const hostKeyCloudConfig = `#cloud-config\nhostname: openzro-bastion\nssh_deletekeys: true\nssh_keys:\n  ed25519_private: |\n${indent(SSH_KEY_PEM, 4)}  ed25519_public: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyFixture\n`;
 
 const rows: Row[] = [
     ["rds-not-publicly-accessible", "public database", (s) => (find(s, "postgres").props.publiclyAccessible = true)],
@@ -129,6 +132,16 @@ const rows: Row[] = [
     ["no-plaintext-secrets", "database password on a command line", (s) => (find(s, "controller-1-converge").props.create = `PGPASSWORD=${DB_PASSWORD} psql -c 'select 1'`)],
     ["no-plaintext-secrets", "relay secret in a tag", (s) => (find(s, "relay-eu-west").props.tags.Secret = RELAY_SECRET)],
     ["no-plaintext-secrets", "SSH key in base64 user data", (s) => (find(s, "bastion").props.userDataBase64 = Buffer.from(`#!/bin/sh\ncat > /root/.ssh/id <<EOF\n${SSH_KEY_PEM}EOF\n`).toString("base64"))],
+    [
+        "no-plaintext-secrets",
+        "a private key in user data next to a host key, outside the ssh_keys block",
+        (s) => (find(s, "bastion").props.userData = `${hostKeyCloudConfig}write_files:\n  - path: /root/.ssh/id\n    content: |\n${indent(SSH_KEY_PEM, 6)}`),
+    ],
+    [
+        "no-plaintext-secrets",
+        "a known secret in user data that also carries a host key",
+        (s) => (find(s, "bastion").props.userData = `${hostKeyCloudConfig}runcmd:\n  - echo ${DB_PASSWORD}\n`),
+    ],
 ];
 
 describe("policy pack on a hand-built deployment", () => {
@@ -188,6 +201,7 @@ const silentRows: SilentRow[] = [
             find(s, "postgres").deps = { parameterGroupName: ["postgres-params"] };
         },
     ],
+    ["the host's own SSH host key in cloud-config ssh_keys (the documented exception)", (s) => (find(s, "bastion").props.userData = hostKeyCloudConfig)],
     ["a TLS 1.3-only listener", (s) => (find(s, "https").props.sslPolicy = "ELBSecurityPolicy-TLS13-1-3-2021-06")],
     ["no instance metadata service at all", (s) => (find(s, "bastion").props.metadataOptions = { httpEndpoint: "disabled" })],
     [

@@ -58,3 +58,31 @@ describe("renderCloudInit", () => {
         expect(() => renderCloudInit({ hostname: "openzro-bastion", fqdn })).toThrow(/^fqdn: /);
     });
 });
+
+describe("renderCloudInit with the host's SSH key", () => {
+    // A syntactically valid OpenSSH private key block and an ED25519 public key line (the test never uses them).
+    const privateKeyOpenssh = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\nQyNTUxOQAAACBdGVzdGtleQ==\n-----END OPENSSH PRIVATE KEY-----\n";
+    const publicKeyOpenssh = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF0ZXN0a2V5 \n";
+
+    it("replaces the image's host keys with exactly this ED25519 pair, as cloud-init's ssh module reads it", () => {
+        const doc = yaml.load(renderCloudInit({ hostname: "openzro-bastion", hostKey: { privateKeyOpenssh, publicKeyOpenssh } })) as Record<string, any>;
+        expect(doc.ssh_deletekeys).toBe(true);
+        expect(Object.keys(doc.ssh_keys)).toEqual(["ed25519_private", "ed25519_public"]);
+        // The private key keeps its final newline: OpenSSH refuses a key file without it.
+        expect(doc.ssh_keys.ed25519_private).toBe(privateKeyOpenssh);
+        expect(doc.ssh_keys.ed25519_public).toBe("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF0ZXN0a2V5");
+        expect(doc.hostname).toBe("openzro-bastion");
+    });
+
+    it("refuses anything but an OpenSSH ED25519 pair, without echoing it", () => {
+        const bad = { privateKeyOpenssh: "-----BEGIN RSA PRIVATE KEY-----\nc2VjcmV0\n-----END RSA PRIVATE KEY-----\n", publicKeyOpenssh };
+        expect(() => renderCloudInit({ hostname: "openzro-bastion", hostKey: bad })).toThrow(/^hostKey: not an ED25519 key pair in OpenSSH format/);
+        try {
+            renderCloudInit({ hostname: "openzro-bastion", hostKey: bad });
+        } catch (e) {
+            expect(String(e)).not.toContain("c2VjcmV0");
+        }
+        const injected = { privateKeyOpenssh, publicKeyOpenssh: "ssh-ed25519 AAAA\nruncmd: [reboot]" };
+        expect(() => renderCloudInit({ hostname: "openzro-bastion", hostKey: injected })).toThrow(/^hostKey: /);
+    });
+});
