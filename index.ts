@@ -9,6 +9,7 @@ export const managementEndpoint = outputs.managementEndpoint;
 export const relayAddresses = outputs.relayAddresses;
 export const controllerPrivateIps = outputs.controllerPrivateIps;
 export const bastionAddress = outputs.bastionAddress;
+export const ingressAddresses = outputs.ingressAddresses;
 export const databaseEndpoint = outputs.databaseEndpoint;
 // AWS only (undefined, so not exported, on GCP).
 export const certificateArn = outputs.certificateArn;

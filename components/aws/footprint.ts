@@ -41,6 +41,8 @@ export interface AwsFootprintOutputs {
     readonly relayAddresses: pulumi.Output<string[]>;
     readonly controllerPrivateIps: pulumi.Output<string[]>;
     readonly bastionAddress: pulumi.Output<string>;
+    /** Fixed public addresses of the control plane (staticIngress); empty without it. */
+    readonly ingressAddresses: pulumi.Output<string[]>;
     readonly databaseEndpoint: pulumi.Output<string>;
     readonly certificateArn: pulumi.Output<string>;
     /** Secret: the generated key, or the configured one. */
@@ -292,6 +294,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
             relayAddresses: pulumi.output(settings.relays.map((r) => relayAddress(r.name, settings.domain, settings.relay))),
             controllerPrivateIps: pulumi.all(controllers.hosts.map((h) => h.privateIp)),
             bastionAddress: bastion.publicIp,
+            ingressAddresses: loadBalancer.ingressAddresses,
             databaseEndpoint: database.endpoint,
             certificateArn: certificate.certificateArn,
             sshPrivateKey: pulumi.secret(privateKey),

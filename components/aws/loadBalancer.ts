@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { Settings } from "../config/types";
 import { LISTENER_RULES, TargetKey, targetGroupPlans } from "./loadBalancerPlan";
+import { StaticIngress } from "./staticIngress";
 import { resourceTags } from "./tags";
 
 export interface LoadBalancerArgs {
@@ -32,6 +33,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
     readonly dnsName: pulumi.Output<string>;
     readonly arn: pulumi.Output<string>;
     readonly targetGroupArns: Readonly<Record<TargetKey, pulumi.Output<string>>>;
+    /** The fixed addresses customers can allowlist (staticIngress); empty without it. */
+    readonly ingressAddresses: pulumi.Output<string[]>;
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
         super("openzro:aws:LoadBalancer", name, {}, opts);
@@ -105,7 +108,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
             signal: targetGroups.signal.arn,
         };
 
-        new aws.lb.Listener(
+        const http = new aws.lb.Listener(
             `${name}-http`,
             {
                 loadBalancerArn: alb.arn,
@@ -143,13 +146,34 @@ export class LoadBalancer extends pulumi.ComponentResource {
             );
         }
 
+        // Fixed addresses (optional): the domain then points at the NLB in front of the ALB.
+        const ingress = settings.loadBalancer.staticIngress
+            ? new StaticIngress(
+                  name,
+                  {
+                      publicSubnetIds: args.publicSubnetIds,
+                      vpcId: args.vpcId,
+                      alb,
+                      albListeners: { 443: https, 80: http },
+                      internetGateway: args.internetGateway,
+                      provider: args.provider,
+                  },
+                  { parent: this },
+              )
+            : undefined;
+        this.ingressAddresses = ingress ? ingress.addresses : pulumi.output([]);
+
         new aws.route53.Record(
             `${name}-domain`,
             {
                 zoneId: args.zoneId,
                 name: settings.domain,
                 type: "A",
-                aliases: [{ name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true }],
+                aliases: [
+                    ingress
+                        ? { name: ingress.dnsName, zoneId: ingress.zoneId, evaluateTargetHealth: true }
+                        : { name: alb.dnsName, zoneId: alb.zoneId, evaluateTargetHealth: true },
+                ],
             },
             childOpts,
         );

@@ -150,6 +150,8 @@ export interface Settings {
         readonly unhealthyThreshold: number;
         /** ALB TLS security policy (TLS 1.2+ / 1.3). */
         readonly sslPolicy: string;
+        /** A Network Load Balancer with one Elastic IP per zone in front of the ALB: fixed public addresses. */
+        readonly staticIngress: boolean;
     };
 
     readonly oidc: {

@@ -51,6 +51,7 @@ export function awsTestSettings(overrides: Sections = {}): Settings {
             healthyThreshold: 2,
             unhealthyThreshold: 2,
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            staticIngress: false,
         },
         oidc: {
             issuer: "https://idp.example.com",

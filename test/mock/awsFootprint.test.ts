@@ -88,7 +88,7 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
 
     beforeAll(async () => {
         e = await evaluate(settings, "production");
-    });
+    }, 300_000);
 
     describe("providers, parents, tags", () => {
         it("creates one explicit provider per region with the project's default tags", () => {
@@ -630,7 +630,7 @@ describe("AWS footprint, staging shape (1 controller, relaxed data protection)",
 
     beforeAll(async () => {
         e = await evaluate(awsStagingSettings(), "staging");
-    });
+    }, 300_000);
 
     it("lets the database go without a snapshot and without protection", () => {
         const [rds] = e.ofType(TYPES.rds);
@@ -669,7 +669,7 @@ describe("AWS footprint with a configured SSH key", () => {
 
     beforeAll(async () => {
         e = await evaluate(withConfiguredKey(awsStagingSettings(), privateKey), "staging");
-    });
+    }, 300_000);
 
     it("registers the configured public key and generates nothing", () => {
         expect(e.ofType(TYPES.tlsKey)).toEqual([]);

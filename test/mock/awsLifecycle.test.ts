@@ -6,7 +6,7 @@ import { Database } from "../../components/aws/database";
 import { AwsFootprint } from "../../components/aws/footprint";
 import { ClusterSecrets } from "../../components/host/secrets";
 import type { Settings } from "../../components/config/types";
-import { isSecretWrapper, RecordedResource, runComponent, unwrapSecrets } from "../support";
+import { isSecretWrapper, RecordedResource, resolveInput, runComponent, unwrapSecrets } from "../support";
 import { awsStagingSettings, awsTestSettings } from "./awsFixtures";
 
 const T = {
@@ -73,7 +73,7 @@ describe("hosts survive a refresh and unrelated changes", () => {
 describe("secrets that cannot be regenerated are guarded in the state", () => {
     const guarded = (run: Run) =>
         Object.fromEntries(
-            [...run.ofType(T.bytes), ...run.ofType(T.tlsKey), ...run.ofType(T.password)].map((r) => [
+            [...run.ofType(T.bytes), ...run.ofType(T.tlsKey), ...run.ofType(T.password)].filter((r) => !r.name.endsWith("-host-key")).map((r) => [
                 r.name,
                 { protect: r.options.protect, retainOnDelete: r.options.retainOnDelete },
             ]),
@@ -89,6 +89,13 @@ describe("secrets that cannot be regenerated are guarded in the state", () => {
             "openzro-relay-auth-secret": { protect: false, retainOnDelete: false },
             "openzro-coordinator-password": { protect: false, retainOnDelete: false },
         });
+    });
+
+    it("SSH host keys are not guarded: removing a host removes its key, and a replaced key only needs a new host", () => {
+        const hostKeys = run.ofType(T.tlsKey).filter((r) => r.name.endsWith("-host-key"));
+        // bastion, 3 controllers, 4 relays
+        expect(hostKeys).toHaveLength(8);
+        for (const k of hostKeys) expect([k.name, k.options.protect, k.options.retainOnDelete]).toEqual([k.name, false, false]);
     });
 
     it("staging (protectResources false): no protect, so the stack can be torn down, but still retainOnDelete", () => {
@@ -116,6 +123,14 @@ describe("secrets that cannot be regenerated are guarded in the state", () => {
         const stored = JSON.parse(inputs(version).secretString);
         expect(Object.keys(stored).sort()).toEqual(["dataStoreEncryptionKey", "managementWgPrivateKey"]);
         expect(Buffer.from(stored.dataStoreEncryptionKey, "base64")).toHaveLength(32);
+    });
+});
+
+describe("static ingress is off by default", () => {
+    it("has only the ALB, the domain points at it, and no fixed addresses are exported", async () => {
+        const lbs = run.ofType("aws:lb/loadBalancer:LoadBalancer");
+        expect(lbs.map((l) => inputs(l).loadBalancerType)).toEqual(["application"]);
+        expect((await resolveInput(run.result.outputs.ingressAddresses)).value).toEqual([]);
     });
 });
 

@@ -120,7 +120,7 @@ describe("offline plan determinism", () => {
         expect(planJsonText(toPlanJson(second))).toBe(planJsonText(toPlanJson(first)));
         expect(JSON.stringify(second.hostFiles)).toBe(JSON.stringify(first.hostFiles));
         expect(topologyMermaid(second)).toBe(topologyMermaid(first));
-    });
+    }, 300_000);
 });
 
 describe("production plan: the HA shape", () => {
@@ -139,7 +139,7 @@ describe("production plan: the HA shape", () => {
 
     beforeAll(async () => {
         result = await planStack({ stack: "production" });
-    });
+    }, 300_000);
 
     it("runs 3 controllers in 3 distinct availability zones of us-east-1, inside their subnets", () => {
         const controllers = [0, 1, 2].map((i) => instanceOf(controllerName(i)));
@@ -217,7 +217,7 @@ describe("staging plan", () => {
         expect(ofType("aws:fis/experimentTemplate:ExperimentTemplate")).toHaveLength(3);
         expect(ofType("aws:ec2/natGateway:NatGateway")).toHaveLength(1);
         expect(result.settings.relays.map((r) => r.region)).toEqual(["us-east-1", "eu-west-1"]);
-    });
+    }, 300_000);
 });
 
 describe("gcp-production plan: the same HA shape on GCP", () => {

@@ -125,6 +125,7 @@ const DIFFERENT: Record<string, unknown> = {
     albHealthyThreshold: 3,
     albUnhealthyThreshold: 3,
     albSslPolicy: "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+    staticIngress: true,
     // With Dex enabled the issuer must be Dex at <domain>/dex (still different from production's).
     oidcIssuer: "https://zro.example.org/dex",
     oidcClientId: "zro-dashboard",

@@ -95,6 +95,7 @@ describe("validateSettings: a minimal valid stack", () => {
                 healthyThreshold: 2,
                 unhealthyThreshold: 2,
                 sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+                staticIngress: false,
             },
             oidc: {
                 issuer: "https://idp.example.com",

@@ -54,6 +54,7 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
             healthyThreshold: 2,
             unhealthyThreshold: 2,
             sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+            staticIngress: false,
         },
         oidc: {
             issuer: "https://idp.example.com",

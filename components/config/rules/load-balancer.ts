@@ -38,5 +38,6 @@ export function readLoadBalancer(r: RawReader, cloud: Cloud = "aws"): Settings["
         healthyThreshold: r.int("albHealthyThreshold", { min: 2, max: 10 }, DEFAULTS.albHealthyThreshold),
         unhealthyThreshold: r.int("albUnhealthyThreshold", { min: 2, max: 10 }, DEFAULTS.albUnhealthyThreshold),
         sslPolicy,
+        staticIngress: r.bool("staticIngress", DEFAULTS.staticIngress),
     };
 }
