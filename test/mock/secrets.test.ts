@@ -189,5 +189,5 @@ describe("no configuration change regenerates the stack's secrets", () => {
         const a = secretsOf(production.resources);
         expect(a).toHaveLength(4);
         expect(secretsOf(other.resources)).toEqual(a);
-    });
+    }, 300_000);
 });
