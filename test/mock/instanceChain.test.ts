@@ -104,7 +104,12 @@ describe("gate payload", () => {
         expect(controller.vars.OZ_READY_WAIT_SECONDS).toBe("25");
         expect(relay.vars.OZ_READY_WAIT_SECONDS).toBe("0");
         expect(controller.vars.OZ_HEALTH_CHECKS).toMatch(/^openzro-management=http:.* openzro-signal=tcp:.* nginx=http-drain:/);
-        expect(relay.vars.OZ_HEALTH_CHECKS).toMatch(/^openzro-relay=http:http:\/\/127\.0\.0\.1:\d+\/metrics$/);
+        // The relay host: STUN answers, relay metrics and its relay listener (the same checks converge.sh waits for).
+        expect(relay.vars.OZ_HEALTH_CHECKS.split(" ").map((e) => e.split("=")[0] + "=" + e.split("=")[1].split(":")[0])).toEqual([
+            "coturn=stun",
+            "openzro-relay=http",
+            expect.stringMatching(/^openzro-relay=(tcp|tls|tls-issued)$/),
+        ]);
         expect(Object.keys(controller.scripts).sort()).toEqual(expect.arrayContaining(["ready-host.sh", "lib/common.sh", "lib/health.sh"]));
     });
 });
