@@ -110,6 +110,8 @@ export class DeployRunner extends pulumi.ComponentResource {
             rootVolumeGb: ROOT_VOLUME_GB,
             tags,
             iamInstanceProfile: profile.name,
+            // Its own user data (below) is its whole configuration: a change must replace it, not be ignored.
+            replaceOnUserDataChange: true,
         };
         const serviceScript = loadRunnerScript();
         this.instance = new aws.ec2.Instance(

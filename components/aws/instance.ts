@@ -2,6 +2,7 @@
 // unless an Elastic IP is attached later, hostname (and SSH host key) from cloud-init user data.
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
+import { renderCloudInit } from "../host/cloudInit";
 import { HostKey, cloudInitWithHostKey } from "../host/hostKeys";
 
 export interface HostInstanceArgs {
@@ -13,8 +14,13 @@ export interface HostInstanceArgs {
     readonly securityGroupIds: pulumi.Input<string>[];
     readonly keyName: pulumi.Input<string>;
     readonly hostname: string;
-    /** The host's SSH identity: installed by cloud-init, pinned by every connection. */
-    readonly hostKey: HostKey;
+    /**
+     * The host's SSH identity: installed by cloud-init, pinned by every connection. Every host the program
+     * connects to has one; a host it never connects to (the CI deploy runner) brings its own user data instead.
+     */
+    readonly hostKey?: HostKey;
+    /** The user data is the host's whole configuration and a change replaces it (the CI deploy runner). */
+    readonly replaceOnUserDataChange?: boolean;
     readonly rootVolumeGb: number;
     readonly tags: Record<string, string>;
     readonly iamInstanceProfile?: pulumi.Input<string>;
@@ -32,7 +38,7 @@ export function hostInstanceArgs(a: HostInstanceArgs): aws.ec2.InstanceArgs {
         // is associated), which would plan a replacement after every refresh (hashicorp/terraform-provider-aws#37318).
         iamInstanceProfile: a.iamInstanceProfile,
         // Secret: it carries the host's private SSH key (components/host/cloudInit.ts).
-        userData: cloudInitWithHostKey({ hostname: a.hostname }, a.hostKey),
+        userData: a.hostKey ? cloudInitWithHostKey({ hostname: a.hostname }, a.hostKey) : renderCloudInit({ hostname: a.hostname }),
         // IMDSv2 only, and a hop limit of 1 so nothing forwarded through the host (or a container on it) can
         // reach the metadata service and its role credentials.
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
@@ -66,9 +72,9 @@ export function hostInstanceArgs(a: HostInstanceArgs): aws.ec2.InstanceArgs {
  */
 export const INSTANCE_IGNORED_CHANGES = ["associatePublicIpAddress", "userData", "keyName"] as const;
 
-export function hostInstanceOptions(a: Pick<HostInstanceArgs, "amiFromLookup">, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
-    // userData is a secret input already (host key); nothing else here is.
-    return { ...opts, ignoreChanges: [...INSTANCE_IGNORED_CHANGES, ...(a.amiFromLookup ? ["ami"] : [])] };
+export function hostInstanceOptions(a: Pick<HostInstanceArgs, "amiFromLookup" | "replaceOnUserDataChange">, opts: pulumi.CustomResourceOptions): pulumi.CustomResourceOptions {
+    const ignored = INSTANCE_IGNORED_CHANGES.filter((f) => !(f === "userData" && a.replaceOnUserDataChange));
+    return { ...opts, ignoreChanges: [...ignored, ...(a.amiFromLookup ? ["ami"] : [])] };
 }
 
 /** Called right after a host's instance is declared; returns what the next instance of the tier must wait for. */
