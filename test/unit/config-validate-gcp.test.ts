@@ -152,6 +152,10 @@ const INVALID: Array<[Overrides, string]> = [
     ],
     [{ controllerAmiId: "ami-0123456789abcdef0" }, 'controllerAmiId: is an AWS setting (an AMI) and cloud is gcp (got "ami-0123456789abcdef0"); remove it; pin the GCP boot image with gcpImage'],
     [{ relayAmiId: "ami-0123456789abcdef0" }, 'relayAmiId: is an AWS setting (an AMI) and cloud is gcp (got "ami-0123456789abcdef0"); remove it; pin the GCP boot image with gcpImage'],
+    [{ secretsBackup: "true" }, "secretsBackup: is an AWS setting and cloud is gcp: the backup copy goes to AWS Secrets Manager and the GCP footprint has none yet (got true); remove it"],
+    [{ staticIngress: "true" }, "staticIngress: is an AWS setting and cloud is gcp: GCP's global load balancer already has one static address (got true); remove it"],
+    [{ dbAllowMajorVersionUpgrade: "true" }, "dbAllowMajorVersionUpgrade: is an AWS setting and cloud is gcp: the Cloud SQL footprint does not read it (got true); remove it"],
+    [{ dbApplyImmediately: "true" }, "dbApplyImmediately: is an AWS setting and cloud is gcp: the Cloud SQL footprint does not read it (got true); remove it"],
     // image, DNS, private services, labels
     [
         { gcpImage: "ubuntu-2404-lts-amd64" },

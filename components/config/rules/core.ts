@@ -6,7 +6,7 @@ import { RawReader, scalarText } from "../reader";
 import { releaseVersionProblem } from "../releaseVersion";
 import { isAwsRegion, isGcpLabelKey, isGcpLabelValue, isWithinDomain } from "../syntax";
 import type { Cloud, LogLevel, OsFamily, Settings, SizePreset } from "../types";
-import { checkDomainName } from "./common";
+import { checkDomainName, rejectOnGcp } from "./common";
 import { checkGcpRegion } from "./region";
 
 export const LOG_LEVELS: readonly LogLevel[] = ["panic", "fatal", "error", "warn", "info", "debug", "trace"];
@@ -61,7 +61,7 @@ export function readCore(r: RawReader): CoreSettings {
         tags: readTags(r, cloud),
         protectResources: r.bool("protectResources", DEFAULTS.protectResources),
         allowUnpromotedDeploy: r.bool("allowUnpromotedDeploy", DEFAULTS.allowUnpromotedDeploy),
-        secretsBackup: r.bool("secretsBackup", DEFAULTS.secretsBackup),
+        secretsBackup: readSecretsBackup(r, cloud),
         hosts: { osFamily: r.oneOf<OsFamily>("osFamily", ["debian", "rhel"], DEFAULTS.osFamily) },
         ...(promoteFromStack !== undefined ? { promoteFromStack } : {}),
     };
@@ -129,4 +129,13 @@ function readTags(r: RawReader, cloud: Cloud): Readonly<Record<string, string>> 
         tags[name] = text;
     }
     return tags;
+}
+
+/** The backup goes to AWS Secrets Manager; the GCP footprint has no backup yet, so a set value must not be ignored. */
+function readSecretsBackup(r: RawReader, cloud: Cloud): boolean {
+    const secretsBackup = r.bool("secretsBackup", DEFAULTS.secretsBackup);
+    if (cloud === "gcp") {
+        rejectOnGcp("secretsBackup", secretsBackup, !secretsBackup, "the backup copy goes to AWS Secrets Manager and the GCP footprint has none yet", "remove it");
+    }
+    return secretsBackup;
 }

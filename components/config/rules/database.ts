@@ -6,6 +6,7 @@ import { RawReader } from "../reader";
 import { isCloudSqlTier, isRdsInstanceClass } from "../syntax";
 import { MIN_POOL, POSTGRES_DEFAULT_MAX_CONNECTIONS, connectionBudget, rdsDefaultMaxConnections } from "../dbConnections";
 import type { Cloud, Settings } from "../types";
+import { rejectOnGcp } from "./common";
 
 const STORAGE_RANGE = { min: 20, max: 65536 } as const;
 /** Names PostgreSQL or RDS keep for themselves (plus pg_* / rds_* prefixes). */
@@ -38,8 +39,7 @@ export function readDatabase(r: RawReader, preset: Preset, cloud: Cloud = "aws")
         performanceInsights: r.bool("dbPerformanceInsights", DEFAULTS.dbPerformanceInsights),
         username: readUsername(r, cloud),
         maxConnections: r.int("dbMaxConnections", MAX_CONNECTIONS_RANGE, rdsDefaultMaxConnections(instanceClass) ?? POSTGRES_DEFAULT_MAX_CONNECTIONS),
-        allowMajorVersionUpgrade: r.bool("dbAllowMajorVersionUpgrade", DEFAULTS.dbAllowMajorVersionUpgrade),
-        applyImmediately: r.bool("dbApplyImmediately", DEFAULTS.dbApplyImmediately),
+        ...readRdsLifecycle(r, cloud),
     };
 }
 
@@ -154,4 +154,15 @@ function readUsername(r: RawReader, cloud: Cloud): string {
         throw new ConfigError("dbUsername", "is reserved by Cloud SQL (cloudsql* roles)", user, `use another name such as ${DEFAULTS.dbUsername}`);
     }
     return user;
+}
+
+/** RDS's change controls (AWS only: the GCP footprint does not read them yet, so a set value must not be ignored). */
+function readRdsLifecycle(r: RawReader, cloud: Cloud): Pick<Settings["database"], "allowMajorVersionUpgrade" | "applyImmediately"> {
+    const allowMajorVersionUpgrade = r.bool("dbAllowMajorVersionUpgrade", DEFAULTS.dbAllowMajorVersionUpgrade);
+    const applyImmediately = r.bool("dbApplyImmediately", DEFAULTS.dbApplyImmediately);
+    if (cloud === "gcp") {
+        rejectOnGcp("dbAllowMajorVersionUpgrade", allowMajorVersionUpgrade, !allowMajorVersionUpgrade, "the Cloud SQL footprint does not read it", "remove it");
+        rejectOnGcp("dbApplyImmediately", applyImmediately, !applyImmediately, "the Cloud SQL footprint does not read it", "remove it");
+    }
+    return { allowMajorVersionUpgrade, applyImmediately };
 }

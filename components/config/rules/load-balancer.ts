@@ -38,6 +38,15 @@ export function readLoadBalancer(r: RawReader, cloud: Cloud = "aws"): Settings["
         healthyThreshold: r.int("albHealthyThreshold", { min: 2, max: 10 }, DEFAULTS.albHealthyThreshold),
         unhealthyThreshold: r.int("albUnhealthyThreshold", { min: 2, max: 10 }, DEFAULTS.albUnhealthyThreshold),
         sslPolicy,
-        staticIngress: r.bool("staticIngress", DEFAULTS.staticIngress),
+        staticIngress: readStaticIngress(r, cloud),
     };
+}
+
+/** The NLB in front of the ALB is AWS's; GCP's global load balancer has one static anycast address already. */
+function readStaticIngress(r: RawReader, cloud: Cloud): boolean {
+    const staticIngress = r.bool("staticIngress", DEFAULTS.staticIngress);
+    if (cloud === "gcp") {
+        rejectOnGcp("staticIngress", staticIngress, !staticIngress, "GCP's global load balancer already has one static address", "remove it");
+    }
+    return staticIngress;
 }
