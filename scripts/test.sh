@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "==> Debian packages for the real-service tests"
-bash scripts/integration/install-deps.sh
+bash test/integration/harness/install-deps.sh
 
 echo "==> npm packages"
 # npm ci when node_modules is missing or older than the lockfile.

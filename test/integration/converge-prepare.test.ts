@@ -5,9 +5,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { HostFile } from "../../components/host/files";
-import { ProcessGroup } from "../../scripts/integration/processes";
-import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_DIR_IN_ROOT, REPO_URL, StandInHost } from "../../scripts/integration/stand-in-host";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { ProcessGroup } from "./harness/processes";
+import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_DIR_IN_ROOT, REPO_URL, StandInHost } from "./harness/stand-in-host";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { actions, changedPaths, controllerPayload, controllerPreparePayload, snapshot } from "./support/converge";
 import { loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 

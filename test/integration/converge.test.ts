@@ -10,9 +10,9 @@ import * as fs from "fs";
 import * as path from "path";
 import type { HostFile, RenderSecrets } from "../../components/host/files";
 import { DASHBOARD_ROOT, dropInPath, envFilePath } from "../../components/host/render";
-import { ProcessGroup } from "../../scripts/integration/processes";
-import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_URL, StandInHost } from "../../scripts/integration/stand-in-host";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { ProcessGroup } from "./harness/processes";
+import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_URL, StandInHost } from "./harness/stand-in-host";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { actions, changedPaths, controllerPayload, fileState, relayPayload, snapshot } from "./support/converge";
 import { loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 

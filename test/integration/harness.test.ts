@@ -6,15 +6,15 @@ import { planSubnets } from "../../components/config/cidr";
 import type { Settings } from "../../components/config/types";
 import type { HostFile } from "../../components/host/files";
 import { postgresKeywordDsn, renderEnvFile } from "../../components/host/render";
-import { assertLoopback, hostPortOf, mapNatsUrl, mapPeerList, standInMap } from "../../scripts/integration/addresses";
-import { parseEnvFile } from "../../scripts/integration/envfile";
-import { parseStreamPlan } from "../../scripts/integration/grpc-standins";
-import { nginxTimeSeconds } from "../../scripts/integration/http-client";
-import { looksLikeHttp2 } from "../../scripts/integration/management-standin";
-import { embeddedNatsConf, embeddedSpecFromEnv } from "../../scripts/integration/nats";
-import { DEBIAN_MAIN_CONF, directiveValues, relocateMainConf, serverBlocks } from "../../scripts/integration/nginx-runner";
-import { diffHostFiles, planHostFiles, PlanLike, splitEndpoint, standInTopology, topologyFromPlan } from "../../scripts/integration/plan-topology";
-import { formatKeywordDsn, parseKeywordDsn, withDsnHost } from "../../scripts/integration/postgres";
+import { assertLoopback, hostPortOf, mapNatsUrl, mapPeerList, standInMap } from "./harness/addresses";
+import { parseEnvFile } from "./harness/envfile";
+import { parseStreamPlan } from "./harness/grpc-standins";
+import { nginxTimeSeconds } from "./harness/http-client";
+import { looksLikeHttp2 } from "./harness/management-standin";
+import { embeddedNatsConf, embeddedSpecFromEnv } from "./harness/nats";
+import { DEBIAN_MAIN_CONF, directiveValues, relocateMainConf, serverBlocks } from "./harness/nginx-runner";
+import { diffHostFiles, planHostFiles, PlanLike, splitEndpoint, standInTopology, topologyFromPlan } from "./harness/plan-topology";
+import { formatKeywordDsn, parseKeywordDsn, withDsnHost } from "./harness/postgres";
 
 const IPS = ["10.40.0.10", "10.40.64.10", "10.40.128.10"];
 

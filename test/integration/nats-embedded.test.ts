@@ -6,11 +6,11 @@
 // (peerPort) and signal's own cluster (signalPeerPort) run side by side on the same stand-in hosts.
 import * as path from "path";
 import { envFilePath } from "../../components/host/render";
-import { parseEnvFile } from "../../scripts/integration/envfile";
-import { StandInMap, standInMap } from "../../scripts/integration/addresses";
-import { embeddedNatsConf, embeddedSpecFromEnv, NatsNode, startNatsNode, writeFile } from "../../scripts/integration/nats";
-import { ProcessGroup } from "../../scripts/integration/processes";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { parseEnvFile } from "./harness/envfile";
+import { StandInMap, standInMap } from "./harness/addresses";
+import { embeddedNatsConf, embeddedSpecFromEnv, NatsNode, startNatsNode, writeFile } from "./harness/nats";
+import { ProcessGroup } from "./harness/processes";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { fileAt, loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 import { describeNatsCluster, failoverTimes, NatsCluster } from "./support/nats-cluster";
 

@@ -9,11 +9,11 @@ import * as path from "path";
 import { NATS_CLIENT_PORT } from "../../components/host/ports";
 import { NATS_CLUSTER_NAME, NATS_MONITOR_PORT, NATS_ROUTE_USER, NATS_SERVER_CONF_PATH, renderControllerFiles } from "../../components/host/render";
 import type { RenderSecrets } from "../../components/host/files";
-import { standInMap } from "../../scripts/integration/addresses";
-import { NatsNode, routeConnect, startNatsNode, writeFile } from "../../scripts/integration/nats";
-import { standInTopology } from "../../scripts/integration/plan-topology";
-import { ProcessGroup } from "../../scripts/integration/processes";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { standInMap } from "./harness/addresses";
+import { NatsNode, routeConnect, startNatsNode, writeFile } from "./harness/nats";
+import { standInTopology } from "./harness/plan-topology";
+import { ProcessGroup } from "./harness/processes";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { fileAt, loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 import { describeNatsCluster, failoverTimes, NatsCluster } from "./support/nats-cluster";
 

@@ -13,15 +13,15 @@ import { NGINX_GRPC_TLS_CERT_PATH, NGINX_GRPC_TLS_KEY_PATH, NGINX_SITE_PATH, ren
 import { NGINX_MAIN_CONF_PATH, renderNginxMainConf } from "../../components/host/render/nginxMain";
 import { HEALTH_PATH, MANAGEMENT_PORT, NGINX_GRPC_PORT, NGINX_GRPC_TLS_PORT, NGINX_HTTP_PORT, SIGNAL_HEALTH_PATH, SIGNAL_PORT } from "../../components/host/ports";
 import type { RenderTopology } from "../../components/host/files";
-import { standInMap } from "../../scripts/integration/addresses";
-import { bidiEcho, Clients, rawUnary, serverStream, unary } from "../../scripts/integration/grpc-clients";
-import { LoadedProtos, loadProtos, RunningGrpc, startSignalGrpc } from "../../scripts/integration/grpc-standins";
-import { httpGet } from "../../scripts/integration/http-client";
-import { RunningManagement, startManagementStandIn } from "../../scripts/integration/management-standin";
-import { startNginx } from "../../scripts/integration/nginx-runner";
-import { standInTopology } from "../../scripts/integration/plan-topology";
-import { ProcessGroup, retryUntil, waitForPort } from "../../scripts/integration/processes";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { standInMap } from "./harness/addresses";
+import { bidiEcho, Clients, rawUnary, serverStream, unary } from "./harness/grpc-clients";
+import { LoadedProtos, loadProtos, RunningGrpc, startSignalGrpc } from "./harness/grpc-standins";
+import { httpGet } from "./harness/http-client";
+import { RunningManagement, startManagementStandIn } from "./harness/management-standin";
+import { startNginx } from "./harness/nginx-runner";
+import { standInTopology } from "./harness/plan-topology";
+import { ProcessGroup, retryUntil, waitForPort } from "./harness/processes";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { fileAt, loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 import { h2Get, rawGrpcOverTls, startGrpcGoLikeServer, tlsClientsFor, tlsHandshake } from "./support/tls-clients";
 

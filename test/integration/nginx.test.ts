@@ -11,15 +11,15 @@ import { NGINX_SITE_PATH, renderControllerFiles } from "../../components/host/re
 import type { NginxSiteOptions } from "../../components/host/render";
 import { NGINX_MAIN_CONF_PATH, renderNginxMainConf } from "../../components/host/render/nginxMain";
 import { MANAGEMENT_PORT, NGINX_GRPC_PORT, NGINX_HTTP_PORT, SIGNAL_PORT } from "../../components/host/ports";
-import { standInMap } from "../../scripts/integration/addresses";
-import { bidiEcho, Clients, clientsFor, rawGrpcResponse, rawUnary, serverStream, unary } from "../../scripts/integration/grpc-clients";
-import { LoadedProtos, loadProtos, RunningGrpc, startSignalGrpc } from "../../scripts/integration/grpc-standins";
-import { httpGet, httpPost, nginxTimeSeconds } from "../../scripts/integration/http-client";
-import { RunningManagement, startManagementStandIn } from "../../scripts/integration/management-standin";
-import { DEBIAN_MAIN_CONF, directiveValues, relocateMainConf, serverBlocks, startNginx } from "../../scripts/integration/nginx-runner";
-import { standInTopology } from "../../scripts/integration/plan-topology";
-import { ProcessGroup, retryUntil, waitForPort } from "../../scripts/integration/processes";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { standInMap } from "./harness/addresses";
+import { bidiEcho, Clients, clientsFor, rawGrpcResponse, rawUnary, serverStream, unary } from "./harness/grpc-clients";
+import { LoadedProtos, loadProtos, RunningGrpc, startSignalGrpc } from "./harness/grpc-standins";
+import { httpGet, httpPost, nginxTimeSeconds } from "./harness/http-client";
+import { RunningManagement, startManagementStandIn } from "./harness/management-standin";
+import { DEBIAN_MAIN_CONF, directiveValues, relocateMainConf, serverBlocks, startNginx } from "./harness/nginx-runner";
+import { standInTopology } from "./harness/plan-topology";
+import { ProcessGroup, retryUntil, waitForPort } from "./harness/processes";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { fileAt, loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 
 jest.setTimeout(120_000);

@@ -13,10 +13,10 @@ import { bootstrapPayload, databasesToCreate } from "../../components/host/conve
 import { DATABASE_APP_ROLE, DATABASE_NAMES } from "../../components/host/facts";
 import type { RenderSecrets } from "../../components/host/files";
 import { envFilePath } from "../../components/host/render";
-import { parseEnvFile } from "../../scripts/integration/envfile";
-import { formatKeywordDsn, makeCa, parseKeywordDsn, psqlWithDsn, RunningPostgres, startPostgres } from "../../scripts/integration/postgres";
-import { ProcessGroup } from "../../scripts/integration/processes";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { parseEnvFile } from "./harness/envfile";
+import { formatKeywordDsn, makeCa, parseKeywordDsn, psqlWithDsn, RunningPostgres, startPostgres } from "./harness/postgres";
+import { ProcessGroup } from "./harness/processes";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { fileAt, loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 
 // Loading the production fixture evaluates the whole program: slow on a shared machine.

@@ -7,10 +7,10 @@ import * as path from "path";
 import { relayHostname } from "../../components/config/naming";
 import type { RenderSecrets } from "../../components/host/files";
 import { MANAGEMENT_JSON_PATH } from "../../components/host/render";
-import { relayPublicIp } from "../../scripts/integration/plan-topology";
-import { ProcessGroup } from "../../scripts/integration/processes";
-import { buildStandInRepo, debianRootTarball, KEY_URL, REPO_URL, StandInHost } from "../../scripts/integration/stand-in-host";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { relayPublicIp } from "./harness/plan-topology";
+import { ProcessGroup } from "./harness/processes";
+import { buildStandInRepo, debianRootTarball, KEY_URL, REPO_URL, StandInHost } from "./harness/stand-in-host";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { relayPayload } from "./support/converge";
 import { fileAt, loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 

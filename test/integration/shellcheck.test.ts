@@ -7,7 +7,7 @@ import * as path from "path";
 import { renderPayloadScript } from "../../components/host/bundle";
 import { loadHostScripts } from "../../components/host/bundle-scripts";
 import { bootstrapPayload } from "../../components/host/converge";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { controllerPayload, relayPayload } from "./support/converge";
 import { loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
 
@@ -27,7 +27,7 @@ function filesUnder(dir: string, keep: (name: string) => boolean): string[] {
 
 function shellcheck(file: string, shell?: string): string {
     const r = spawnSync("shellcheck", ["--external-sources", "--format=gcc", ...(shell ? ["--shell", shell] : []), file], { cwd: ROOT, encoding: "utf8" });
-    if (r.error) throw new Error(`shellcheck could not run (${r.error.message}); run scripts/integration/install-deps.sh`);
+    if (r.error) throw new Error(`shellcheck could not run (${r.error.message}); run test/integration/harness/install-deps.sh`);
     return `${r.stdout}${r.stderr}`.trim() + (r.status === 0 ? "" : `\n(exit ${r.status})`);
 }
 
@@ -35,7 +35,7 @@ const repositoryScripts = filesUnder(path.join(ROOT, "scripts"), (n) => n.endsWi
 
 test("finds the host scripts and the integration scripts", () => {
     expect(repositoryScripts).toEqual(
-        expect.arrayContaining(["scripts/host/converge.sh", "scripts/host/bootstrap-db.sh", "scripts/integration/install-deps.sh", "scripts/integration/debian-root.sh"]),
+        expect.arrayContaining(["scripts/host/converge.sh", "scripts/host/bootstrap-db.sh", "test/integration/harness/install-deps.sh", "test/integration/harness/debian-root.sh"]),
     );
 });
 
@@ -44,7 +44,7 @@ test.each(repositoryScripts.map((f) => [f]))("%s passes shellcheck", (file) => {
 });
 
 test("the stand-in packages' postinst (/bin/sh) passes shellcheck", () => {
-    expect(shellcheck(path.join(ROOT, "scripts/integration/stand-in-packages/maintainer/postinst"), "sh")).toBe("");
+    expect(shellcheck(path.join(ROOT, "test/integration/harness/stand-in-packages/maintainer/postinst"), "sh")).toBe("");
 });
 
 describe("the production plan's stdin payloads", () => {

@@ -7,8 +7,8 @@ import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { renderStunServerConf } from "../../components/host/render/stunServer";
-import { ProcessGroup, StartedProcess, retryUntil, waitForPort } from "../../scripts/integration/processes";
-import { makeWorkDir, removeWorkDir } from "../../scripts/integration/workdir";
+import { ProcessGroup, StartedProcess, retryUntil, waitForPort } from "./harness/processes";
+import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { stunBinding, turnAllocate } from "./support/stun-client";
 
 jest.setTimeout(90_000);

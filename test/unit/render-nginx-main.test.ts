@@ -47,7 +47,7 @@ describe("renderNginxMainConf", () => {
 
     it("is accepted by the real nginx together with the rendered site", () => {
         const nginx = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => spawnSync("test", ["-x", p]).status === 0);
-        if (!nginx) throw new Error("nginx is not installed: run scripts/integration/install-deps.sh");
+        if (!nginx) throw new Error("nginx is not installed: run test/integration/harness/install-deps.sh");
         const dir = mkdtempSync(join(tmpdir(), "nginx-main-"));
         try {
             const settings = settingsFor({});

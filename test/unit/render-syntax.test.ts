@@ -1,5 +1,5 @@
 // The rendered configs are accepted by the real daemons' own config checkers (Debian's nginx 1.22 and
-// nats-server 2.9; installed by scripts/integration/install-deps.sh). Behaviour is proven by the integration
+// nats-server 2.9; installed by test/integration/harness/install-deps.sh). Behaviour is proven by the integration
 // tests; this catches syntax and version problems (e.g. `http2 on;`, which 1.22 rejects) in a second.
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -11,7 +11,7 @@ import { SECRETS, SettingsPatch, fileAt, settingsFor, topologyFor } from "./rend
 
 function binary(name: string, candidates: string[]): string {
     const found = candidates.find((p) => spawnSync("test", ["-x", p]).status === 0);
-    if (!found) throw new Error(`${name} is not installed: run scripts/integration/install-deps.sh (Debian packages nginx, nats-server)`);
+    if (!found) throw new Error(`${name} is not installed: run test/integration/harness/install-deps.sh (Debian packages nginx, nats-server)`);
     return found;
 }
 

@@ -64,7 +64,7 @@ function shellcheck(script: string): { status: number | null; output: string } {
         fs.writeFileSync(file, `#!/usr/bin/env bash\nset -eo pipefail\n${script}\n`);
         const r = spawnSync("shellcheck", ["--shell=bash", "--severity=style", file], { encoding: "utf8" });
         if (r.error) {
-            throw new Error(`shellcheck could not run (${r.error.message}); npm test installs it (scripts/integration/install-deps.sh)`);
+            throw new Error(`shellcheck could not run (${r.error.message}); npm test installs it (test/integration/harness/install-deps.sh)`);
         }
         return { status: r.status, output: r.stdout + r.stderr };
     } finally {

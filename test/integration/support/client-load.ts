@@ -4,9 +4,9 @@
 // All loops stop on stop(); each also ends by itself after `maxMs`.
 import * as grpc from "@grpc/grpc-js";
 import * as http from "http";
-import { unary } from "../../../scripts/integration/grpc-clients";
-import { LoadedProtos } from "../../../scripts/integration/grpc-standins";
-import { sleep } from "../../../scripts/integration/processes";
+import { unary } from "../harness/grpc-clients";
+import { LoadedProtos } from "../harness/grpc-standins";
+import { sleep } from "../harness/processes";
 
 export type SampleKind = "rest" | "grpc-unary" | "stream";
 

@@ -1,8 +1,8 @@
 // Child-process entry point: one controller's management (REST + gRPC on one port) and signal gRPC stand-ins,
 // so they live inside the stand-in host's PID namespace and die with it. Usage: <host address>.
 import { MANAGEMENT_PORT, SIGNAL_PORT } from "../../../components/host/ports";
-import { loadProtos, startSignalGrpc } from "../../../scripts/integration/grpc-standins";
-import { startManagementStandIn } from "../../../scripts/integration/management-standin";
+import { loadProtos, startSignalGrpc } from "../harness/grpc-standins";
+import { startManagementStandIn } from "../harness/management-standin";
 
 async function main(): Promise<void> {
     const host = process.argv[2];

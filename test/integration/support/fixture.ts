@@ -7,7 +7,7 @@ import type { HostFile, RenderSecrets, RenderTopology } from "../../../component
 import { redactedSecrets } from "../../../components/host/layer";
 import { clampWireGuardPrivateKey, renderControllerFiles, renderRelayFiles } from "../../../components/host/render";
 import type { ControllerRenderOptions } from "../../../components/host/render";
-import { diffHostFiles, planHostFiles, topologyFromPlan } from "../../../scripts/integration/plan-topology";
+import { diffHostFiles, planHostFiles, topologyFromPlan } from "../harness/plan-topology";
 import { planStack, PlanResult } from "../../support";
 
 export interface StackFixture {

@@ -3,9 +3,9 @@
 // again within a bounded time after any one node is SIGKILLed (measured and printed), and the node rejoining
 // after a restart with the data it missed.
 import { connect } from "nats";
-import { ProcessGroup, retryUntil } from "../../../scripts/integration/processes";
-import { NatsNode, startNatsNode, waitForFullMesh, waitForMetaLeader } from "../../../scripts/integration/nats";
-import { getUntilOk, KvHandle, openKv, putUntilOk } from "../../../scripts/integration/nats-kv";
+import { ProcessGroup, retryUntil } from "../harness/processes";
+import { NatsNode, startNatsNode, waitForFullMesh, waitForMetaLeader } from "../harness/nats";
+import { getUntilOk, KvHandle, openKv, putUntilOk } from "../harness/nats-kv";
 
 /** Upper bound for a KV put to work again after a node dies (NATS elects within ~4-8 s here). */
 export const FAILOVER_BOUND_MS = 30_000;

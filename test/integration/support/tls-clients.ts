@@ -4,8 +4,8 @@
 import * as grpc from "@grpc/grpc-js";
 import * as http2 from "http2";
 import * as tls from "tls";
-import { Clients } from "../../../scripts/integration/grpc-clients";
-import { LoadedProtos } from "../../../scripts/integration/grpc-standins";
+import { Clients } from "../harness/grpc-clients";
+import { LoadedProtos } from "../harness/grpc-standins";
 
 /** The typed stand-in clients over TLS (ALPN h2), accepting any certificate like Google's front ends. */
 export function tlsClientsFor(protos: LoadedProtos, target: string): Clients {

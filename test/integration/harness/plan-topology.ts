@@ -3,11 +3,11 @@
 // IPs, proxy CIDRs from the same subnet plan the network component uses. The integration tests render files
 // from this with throwaway secrets and check, byte for byte, that the REDACTED rendering equals what the plan
 // wrote under hosts/ -- so what runs against real services is exactly what the program ships.
-import { controllerHostname, controllerName, relayDnsName, relayHostName } from "../../components/config/naming";
-import { planSubnets } from "../../components/config/cidr";
-import type { Settings } from "../../components/config/types";
-import { DATABASE_NAMES } from "../../components/host/facts";
-import type { HostFile, RenderTopology } from "../../components/host/files";
+import { controllerHostname, controllerName, relayDnsName, relayHostName } from "../../../components/config/naming";
+import { planSubnets } from "../../../components/config/cidr";
+import type { Settings } from "../../../components/config/types";
+import { DATABASE_NAMES } from "../../../components/host/facts";
+import type { HostFile, RenderTopology } from "../../../components/host/files";
 
 /** The parts of a PlanResult this needs (structural, so tests can hand-build one). */
 export interface PlanLike {

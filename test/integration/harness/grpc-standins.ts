@@ -9,7 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import * as path from "path";
 
-export const PROTO_DIR = path.resolve(__dirname, "../../test/integration/protos");
+export const PROTO_DIR = path.resolve(__dirname, "../protos");
 
 export interface StreamPlan {
     readonly messages: number;

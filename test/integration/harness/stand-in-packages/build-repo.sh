@@ -18,7 +18,7 @@ out="${1:?usage: build-repo.sh <out-dir> <version>...}"
 shift
 [ "$#" -gt 0 ] || { echo "build-repo: give at least one version" >&2; exit 1; }
 for cmd in dpkg-deb apt-ftparchive gpg; do
-    command -v "$cmd" >/dev/null || { echo "build-repo: $cmd missing; run scripts/integration/install-deps.sh" >&2; exit 1; }
+    command -v "$cmd" >/dev/null || { echo "build-repo: $cmd missing; run test/integration/harness/install-deps.sh" >&2; exit 1; }
 done
 arch="$(dpkg --print-architecture)"
 

@@ -33,7 +33,7 @@ export interface RunningPostgres extends PostgresOptions {
 export function pgBinDir(): string {
     const base = "/usr/lib/postgresql";
     const versions = fs.existsSync(base) ? fs.readdirSync(base).filter((v) => /^\d+$/.test(v)).sort((a, b) => Number(b) - Number(a)) : [];
-    if (versions.length === 0) throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql (run scripts/integration/install-deps.sh)");
+    if (versions.length === 0) throw new Error("PostgreSQL server binaries not found under /usr/lib/postgresql (run test/integration/harness/install-deps.sh)");
     return path.join(base, versions[0], "bin");
 }
 

@@ -39,7 +39,7 @@ if [ "$(id -u)" -ne 0 ]; then
     echo "debian-root: building the root needs root (debootstrap); run the integration tests as root" >&2
     exit 1
 fi
-command -v debootstrap >/dev/null || { echo "debian-root: debootstrap missing; run scripts/integration/install-deps.sh" >&2; exit 1; }
+command -v debootstrap >/dev/null || { echo "debian-root: debootstrap missing; run test/integration/harness/install-deps.sh" >&2; exit 1; }
 
 mkdir -p "$cache_dir"
 # One builder at a time (two test runs may start together).
