@@ -31,7 +31,9 @@ function shellcheck(file: string, shell?: string): string {
     return `${r.stdout}${r.stderr}`.trim() + (r.status === 0 ? "" : `\n(exit ${r.status})`);
 }
 
-const repositoryScripts = filesUnder(path.join(ROOT, "scripts"), (n) => n.endsWith(".sh")).map((f) => path.relative(ROOT, f));
+const repositoryScripts = ["scripts", "test"]
+    .flatMap((top) => filesUnder(path.join(ROOT, top), (n) => n.endsWith(".sh")))
+    .map((f) => path.relative(ROOT, f));
 
 test("finds the host scripts and the integration scripts", () => {
     expect(repositoryScripts).toEqual(
