@@ -169,7 +169,6 @@ export const CONFIG_KEYS = {
     alarmDbCpuPercent: spec("integer", "static"),
     alarmDbFreeStoragePercent: spec("integer", "static"),
     alarmDbConnectionsPercent: spec("integer", "static"),
-    alarmDbMaxConnections: spec("integer", "derived"),
     alarmNatPortErrors: spec("integer", "static"),
     gameDay: spec("boolean", "static"),
     gameDayStopMinutes: spec("integer", "static"),

@@ -153,7 +153,6 @@ const DIFFERENT: Record<string, unknown> = {
     alarmDbCpuPercent: 90,
     alarmDbFreeStoragePercent: 10,
     alarmDbConnectionsPercent: 70,
-    alarmDbMaxConnections: 900,
     alarmNatPortErrors: 5,
     gameDayStopMinutes: 5,
 };

@@ -1,4 +1,6 @@
-// Alarm and game-day settings: defaults, the derived max_connections, and the combinations a game day refuses.
+// Alarm and game-day settings: defaults, the max_connections the connections alarm uses, and the combinations a game day refuses.
+import { CONFIG_KEYS } from "../../components/config/keys";
+import { closestKey } from "../../components/config/unknownKeys";
 import { validateSettings, type RawConfig } from "../../components/config/load";
 import { controllersPerZone } from "../../components/config/rules/operations";
 import { elbArnSuffix } from "../../components/aws/alarms";
@@ -23,18 +25,17 @@ const error = (extra: Record<string, unknown>) => {
 };
 
 describe("alarm settings", () => {
-    it("derives max_connections from the class memory with RDS's formula", () => {
-        // db.t4g.medium: 4 GiB = 4294967296 B; / 9531392 = 450.6
-        expect(valid({ size: "small" }).alarms.dbMaxConnections).toBe(450);
-        // db.r6g.2xlarge: 64 GiB → 7209.8, capped at 5000
-        expect(valid({ dbInstanceClass: "db.r6g.2xlarge" }).alarms.dbMaxConnections).toBe(5000);
-        expect(valid({ dbInstanceClass: "db.x2g.large", alarmDbMaxConnections: "1200" }).alarms.dbMaxConnections).toBe(1200);
+    it("alarms on connections against the same max_connections management's pools are sized against", () => {
+        // Not a second derivation: whatever dbMaxConnections resolves to (derived or set) is what the alarm uses.
+        for (const extra of [{ size: "small" }, { dbInstanceClass: "db.r6g.2xlarge" }, { dbInstanceClass: "db.x2g.large", dbMaxConnections: "1200" }]) {
+            const s = valid(extra);
+            expect([extra, s.alarms.dbMaxConnections]).toEqual([extra, s.database.maxConnections]);
+        }
+        expect(valid({ dbInstanceClass: "db.x2g.large", dbMaxConnections: "1200" }).alarms.dbMaxConnections).toBe(1200);
     });
 
-    it("asks for alarmDbMaxConnections when the class's memory is unknown", () => {
-        expect(error({ dbInstanceClass: "db.x2g.large" })).toBe(
-            "alarmDbMaxConnections: is required: the memory of dbInstanceClass db.x2g.large is not known, so its default max_connections cannot be derived (got nothing); set it to the instance's max_connections (`SHOW max_connections;`), e.g. `pulumi config set alarmDbMaxConnections 1600`",
-        );
+    it("no longer knows alarmDbMaxConnections: a stack that still sets it is pointed to dbMaxConnections", () => {
+        expect(closestKey("alarmDbMaxConnections", Object.keys(CONFIG_KEYS))).toBe("dbMaxConnections");
     });
 
     it("reads email lists as JSON or comma-separated text and rejects bad or repeated entries", () => {

@@ -1,7 +1,6 @@
 // Operations: the alarms that reach a person, and the opt-in "lose one availability zone" game day.
 import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
-import { rdsClassMemoryGib, rdsDefaultMaxConnections } from "../rdsMemory";
 import { RawReader, scalarText } from "../reader";
 import type { Cloud, Settings } from "../types";
 
@@ -9,7 +8,7 @@ const SET_EMAIL = "`pulumi config set --path 'alarmEmails[0]' oncall@example.com
 /** Deliberately plain: one @, no spaces, a dotted domain. SNS itself sends the confirmation that proves it. */
 const EMAIL = /^[^\s@]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
-export function readAlarms(r: RawReader, database: Settings["database"], cloud: Cloud = "aws"): Settings["alarms"] {
+export function readAlarms(r: RawReader, database: Settings["database"]): Settings["alarms"] {
     return {
         emails: readEmails(r),
         unhealthyHosts: r.int("alarmUnhealthyHosts", { min: 0, max: 8 }, DEFAULTS.alarmUnhealthyHosts),
@@ -17,8 +16,8 @@ export function readAlarms(r: RawReader, database: Settings["database"], cloud: 
         dbCpuPercent: r.int("alarmDbCpuPercent", { min: 10, max: 100 }, DEFAULTS.alarmDbCpuPercent),
         dbFreeStoragePercent: r.int("alarmDbFreeStoragePercent", { min: 1, max: 50 }, DEFAULTS.alarmDbFreeStoragePercent),
         dbConnectionsPercent: r.int("alarmDbConnectionsPercent", { min: 10, max: 100 }, DEFAULTS.alarmDbConnectionsPercent),
-        // CloudWatch alarms exist on AWS only; a GCP stack keeps the value the database pools are sized against.
-        dbMaxConnections: cloud === "gcp" ? r.int("alarmDbMaxConnections", { min: 10, max: 262143 }, database.maxConnections) : readMaxConnections(r, database.instanceClass),
+        // The same max_connections management's pools are sized against (dbMaxConnections), so the two cannot disagree.
+        dbMaxConnections: database.maxConnections,
         natPortErrors: r.int("alarmNatPortErrors", { min: 0, max: 100000 }, DEFAULTS.alarmNatPortErrors),
     };
 }
@@ -43,21 +42,6 @@ function readEmails(r: RawReader): string[] {
         seen.add(text.toLowerCase());
         return text;
     });
-}
-
-function readMaxConnections(r: RawReader, instanceClass: string): number {
-    const configured = r.int("alarmDbMaxConnections", { min: 10, max: 262143 });
-    if (configured !== undefined) return configured;
-    const memory = rdsClassMemoryGib(instanceClass);
-    if (memory === undefined) {
-        throw new ConfigError(
-            "alarmDbMaxConnections",
-            `is required: the memory of dbInstanceClass ${instanceClass} is not known, so its default max_connections cannot be derived`,
-            undefined,
-            "set it to the instance's max_connections (`SHOW max_connections;`), e.g. `pulumi config set alarmDbMaxConnections 1600`",
-        );
-    }
-    return rdsDefaultMaxConnections(memory);
 }
 
 export interface GameDayContext {
