@@ -129,8 +129,8 @@ describe("validateSettings: a minimal valid stack", () => {
                 dbCpuPercent: 80,
                 dbFreeStoragePercent: 5,
                 dbConnectionsPercent: 80,
-                // db.m7g.xlarge: 16 GiB; 17179869184 / 9531392 = 1802.4
-                dbMaxConnections: 1802,
+                // The database's max_connections above: db.m7g.xlarge, 16 GiB x 75% / 9531392 = 1351.8
+                dbMaxConnections: 1351,
                 natPortErrors: 0,
             },
             gameDay: { enabled: false, stopMinutes: 10 },
