@@ -189,9 +189,9 @@ export class Alarms extends pulumi.ComponentResource {
         alarm({
             stem: "db-connections",
             region: primary,
-            description: `Database connections above ${a.dbConnectionsPercent}% of max_connections ${a.dbMaxConnections} for 5 minutes.`,
+            description: `Database connections above ${a.dbConnectionsPercent}% of max_connections ${settings.database.maxConnections} for 5 minutes.`,
             comparisonOperator: "GreaterThanThreshold",
-            threshold: Math.floor((a.dbMaxConnections * a.dbConnectionsPercent) / 100),
+            threshold: Math.floor((settings.database.maxConnections * a.dbConnectionsPercent) / 100),
             evaluationPeriods: 5,
             treatMissingData: "missing",
             metric: db("DatabaseConnections", "Maximum", 60),

@@ -221,8 +221,6 @@ export interface Settings {
         readonly dbFreeStoragePercent: number;
         /** Alarm when connections exceed this percentage of dbMaxConnections. */
         readonly dbConnectionsPercent: number;
-        /** PostgreSQL max_connections of the instance class (RDS default formula), or the configured value. */
-        readonly dbMaxConnections: number;
         /** Alarm when a NAT gateway reports more port allocation errors than this in a minute. */
         readonly natPortErrors: number;
     };

@@ -76,7 +76,7 @@ export function validateSettings(raw: RawConfig): Settings {
         cluster,
         management: { ...management, dbPoolSize },
         stuns: readStuns(r, relayStunServers(relays, core.domain)),
-        alarms: readAlarms(r, database),
+        alarms: readAlarms(r),
         gameDay: readGameDay(r, {
             cloud: core.cloud,
             controllerCount: controllers.count,

@@ -52,9 +52,9 @@ describe("alarms (production shape: 3 controllers in 3 zones, 4 relays in 3 regi
             dbCpuPercent: 75,
             dbFreeStoragePercent: 5,
             dbConnectionsPercent: 80,
-            dbMaxConnections: 1802,
             natPortErrors: 10,
         },
+        database: { maxConnections: 1802 },
     });
     let e: Awaited<ReturnType<typeof evaluate>>;
     beforeAll(async () => {
@@ -130,7 +130,7 @@ describe("alarms (production shape: 3 controllers in 3 zones, 4 relays in 3 regi
         expect(e.alarmNamed("openzro-production-db-cpu")).toMatchObject({ ...db, metricName: "CPUUtilization", threshold: 75, comparisonOperator: "GreaterThanThreshold" });
         // 5% of 100 GiB, in bytes.
         expect(e.alarmNamed("openzro-production-db-free-storage")).toMatchObject({ ...db, metricName: "FreeStorageSpace", threshold: 5368709120, comparisonOperator: "LessThanThreshold" });
-        // 80% of 1802.
+        // 80% of the database's max_connections 1802.
         expect(e.alarmNamed("openzro-production-db-connections")).toMatchObject({ ...db, metricName: "DatabaseConnections", threshold: 1441, comparisonOperator: "GreaterThanThreshold" });
         expect(e.alarms.filter((a) => e.inputs(a).metricName === "ReplicaLag")).toEqual([]);
     });

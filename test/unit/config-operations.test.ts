@@ -1,4 +1,4 @@
-// Alarm and game-day settings: defaults, the max_connections the connections alarm uses, and the combinations a game day refuses.
+// Alarm and game-day settings: defaults, the retired alarmDbMaxConnections key, and the combinations a game day refuses.
 import { CONFIG_KEYS } from "../../components/config/keys";
 import { closestKey } from "../../components/config/unknownKeys";
 import { validateSettings, type RawConfig } from "../../components/config/load";
@@ -25,15 +25,6 @@ const error = (extra: Record<string, unknown>) => {
 };
 
 describe("alarm settings", () => {
-    it("alarms on connections against the same max_connections management's pools are sized against", () => {
-        // Not a second derivation: whatever dbMaxConnections resolves to (derived or set) is what the alarm uses.
-        for (const extra of [{ size: "small" }, { dbInstanceClass: "db.r6g.2xlarge" }, { dbInstanceClass: "db.x2g.large", dbMaxConnections: "1200" }]) {
-            const s = valid(extra);
-            expect([extra, s.alarms.dbMaxConnections]).toEqual([extra, s.database.maxConnections]);
-        }
-        expect(valid({ dbInstanceClass: "db.x2g.large", dbMaxConnections: "1200" }).alarms.dbMaxConnections).toBe(1200);
-    });
-
     it("no longer knows alarmDbMaxConnections: a stack that still sets it is pointed to dbMaxConnections", () => {
         expect(closestKey("alarmDbMaxConnections", Object.keys(CONFIG_KEYS))).toBe("dbMaxConnections");
     });

@@ -129,8 +129,6 @@ describe("validateSettings: a minimal valid stack", () => {
                 dbCpuPercent: 80,
                 dbFreeStoragePercent: 5,
                 dbConnectionsPercent: 80,
-                // The database's max_connections above: db.m7g.xlarge, 16 GiB x 75% / 9531392 = 1351.8
-                dbMaxConnections: 1351,
                 natPortErrors: 0,
             },
             gameDay: { enabled: false, stopMinutes: 10 },

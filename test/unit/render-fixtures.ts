@@ -85,8 +85,6 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
             dbCpuPercent: 80,
             dbFreeStoragePercent: 5,
             dbConnectionsPercent: 80,
-            // db.m7g.xlarge: 16 GiB; 17179869184 / 9531392 = 1802.4
-            dbMaxConnections: 1802,
             natPortErrors: 0,
         },
         gameDay: { enabled: false, stopMinutes: 10 },

@@ -8,7 +8,7 @@ const SET_EMAIL = "`pulumi config set --path 'alarmEmails[0]' oncall@example.com
 /** Deliberately plain: one @, no spaces, a dotted domain. SNS itself sends the confirmation that proves it. */
 const EMAIL = /^[^\s@]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
-export function readAlarms(r: RawReader, database: Settings["database"]): Settings["alarms"] {
+export function readAlarms(r: RawReader): Settings["alarms"] {
     return {
         emails: readEmails(r),
         unhealthyHosts: r.int("alarmUnhealthyHosts", { min: 0, max: 8 }, DEFAULTS.alarmUnhealthyHosts),
@@ -16,8 +16,6 @@ export function readAlarms(r: RawReader, database: Settings["database"]): Settin
         dbCpuPercent: r.int("alarmDbCpuPercent", { min: 10, max: 100 }, DEFAULTS.alarmDbCpuPercent),
         dbFreeStoragePercent: r.int("alarmDbFreeStoragePercent", { min: 1, max: 50 }, DEFAULTS.alarmDbFreeStoragePercent),
         dbConnectionsPercent: r.int("alarmDbConnectionsPercent", { min: 10, max: 100 }, DEFAULTS.alarmDbConnectionsPercent),
-        // The same max_connections management's pools are sized against (dbMaxConnections), so the two cannot disagree.
-        dbMaxConnections: database.maxConnections,
         natPortErrors: r.int("alarmNatPortErrors", { min: 0, max: 100000 }, DEFAULTS.alarmNatPortErrors),
     };
 }
