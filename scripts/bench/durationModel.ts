@@ -53,6 +53,8 @@ export const DURATION_RULES: readonly DurationRule[] = [
         matches: command(/-converge-/) },
     { label: "cluster verify (quorum-bound services healthy)", seconds: 30, source: "embedded NATS forms a mesh and elects a leader in seconds (docs/testing.md); assumption",
         matches: command(/-verify-/) },
+    { label: "instance gate, created (boot: cloud-init done)", seconds: 90, source: `waits for the same boot as the host's wait command (${ISSUE_MODEL}'s ~90 s to boot); assumption`,
+        matches: command(/-ready-/) },
     { label: "GCP API enablement", seconds: 45, source: "serviceusage operation; typically under a minute; assumption",
         matches: type("gcp:projects/service:Service") },
     { label: "GCP load balancer piece (backend service, forwarding rule)", seconds: 30, source: "compute operation polled until DONE; assumption",

@@ -3,6 +3,8 @@
 import { schedule } from "../../scripts/bench/criticalPath";
 import { durationRule } from "../../scripts/bench/durationModel";
 import { firstInstallEstimate, GraphResource, rollingUpgradeEstimate } from "../../scripts/bench/installModel";
+import { longestRollout } from "../../scripts/bench/longestRollout";
+import { RUN_LIMIT_SECONDS } from "../../components/host/rollout";
 
 describe("schedule (critical path)", () => {
     it("takes the longest chain through a diamond", () => {
@@ -47,7 +49,7 @@ describe("duration model", () => {
     it("tells a Multi-AZ database from a single-AZ one and each command kind from the others", () => {
         expect(durationRule(res("db", "aws:rds/instance:Instance", [], { multiAz: true })).seconds).toBe(18 * 60);
         expect(durationRule(res("db", "aws:rds/instance:Instance", [], { multiAz: false })).seconds).toBe(10 * 60);
-        const kinds = ["wait", "prepare", "db-bootstrap", "install", "converge", "verify"];
+        const kinds = ["wait", "prepare", "db-bootstrap", "install", "converge", "verify", "ready"];
         const labels = kinds.map((k) => durationRule(res(`openzro-${k}-controller-1`, "command:remote:Command")).label);
         expect(new Set(labels).size).toBe(kinds.length);
         // A created converge has nothing left to do: far shorter than the install it follows.
@@ -120,5 +122,31 @@ describe("version bump estimate", () => {
         expect(estimate.seconds).toBe(405);
         expect(estimate.ansibleSeconds).toEqual({ low: 720, high: 1080 });
         expect(estimate.steps.map((s) => s.host)).toEqual(["prepare (every host at once)", "c1", "c2", "c3", "verify (all controllers)", "r1", "r2", "r3"]);
+    });
+});
+
+describe("longest rollout the host scripts allow", () => {
+    const L = RUN_LIMIT_SECONDS;
+
+    it("one controller, no relay: a first install (wait, prepare, install, verify in a row) is the longest run", () => {
+        // An update of this shape: wait, prepare, one converge, verify; the install is a no-op, so it is shorter
+        // only if converge's limit is not above install's (both 40 min today: the first install wins the tie).
+        const r = longestRollout(1, 0);
+        expect(r.seconds).toBe(Math.max(L.wait + L.prepare + L.install + L.verify, L.wait + L.prepare + L.converge + L.verify));
+        expect(r.path[0]).toBe("wait-controller-1");
+        expect(r.path[r.path.length - 1]).toBe("verify-controller-1");
+    });
+
+    it("three controllers and three relays: an update, every converge one after another around verify", () => {
+        const r = longestRollout(3, 3);
+        expect(r.run).toBe("update");
+        expect(r.seconds).toBe(L.wait + L.prepare + 3 * L.converge + L.verify + 3 * L.converge);
+        expect(r.path.filter((k) => k.startsWith("converge-"))).toEqual([
+            "converge-controller-1", "converge-controller-2", "converge-controller-3", "converge-relay-1", "converge-relay-2", "converge-relay-3",
+        ]);
+    });
+
+    it("each further relay adds one converge limit", () => {
+        expect(longestRollout(3, 4).seconds - longestRollout(3, 3).seconds).toBe(L.converge);
     });
 });

