@@ -21,7 +21,9 @@ reports="$(mktemp -d)"
 trap 'rm -rf "$reports"' EXIT
 
 echo "==> unit, mock-runtime and policy tests"
-npx jest --ci --selectProjects unit --json --outputFile="$reports/unit.json"
+# One worker per core: jest's default (cores - 1) runs the suites one at a time on a 2-core machine, while its
+# main process sits idle (measured: 4 whole-program suites in 107 s with 1 worker, 73 s with 2).
+npx jest --ci --selectProjects unit --maxWorkers="$(nproc)" --json --outputFile="$reports/unit.json"
 
 echo "==> integration tests against real services"
 # They bind port 80 on loopback, run PostgreSQL as its own user and build a Debian root: root is required.
