@@ -41,7 +41,7 @@ describe("npm run plan", () => {
     });
 
     it.each([
-        [["--stack", "nope"], /^error: unknown stack "nope": no Pulumi\.nope\.yaml in the project; use one of: gcp-production, production, staging\n$/],
+        [["--stack", "nope"], /^error: unknown stack "nope": no Pulumi\.nope\.yaml in the project; use one of: gcp-production, gcp-staging, production, staging\n$/],
         [["--stack", "production", "--set", "openzro:controllerCount=2"], /^error: controllerCount: .*\(got 2\); .+\n$/],
         [["--out", "x"], /^error: --stack is required/],
     ])("fails with one line and exit 1 for %j", (args, message) => {

@@ -22,7 +22,7 @@ function readTree(dir: string): [string, string][] {
 
 const SECRET_MARKERS = ["-----BEGIN", "PRIVATE KEY", "offline-plan-secret-"];
 
-describe.each(["production", "staging", "gcp-production"])("offline plan of %s", (stack) => {
+describe.each(["production", "staging", "gcp-production", "gcp-staging"])("offline plan of %s", (stack) => {
     let result: PlanResult;
     let plan: PlanJson;
     let planText: string;
@@ -278,6 +278,13 @@ describe("gcp-production plan: the same HA shape on GCP", () => {
         const files = result.hostFiles[controllerName(0)].map((f) => f.content).join("\n");
         expect(files).toContain(`${lbIp}/32`);
         expect(files).toContain("35.191.0.0/16");
+    });
+
+    it("promotes what gcp-staging proved: the committed reference resolves from Pulumi.gcp-staging.yaml, not its own pin", () => {
+        expect(result.settings.promoteFromStack).toBe("organization/openzro/gcp-staging");
+        expect(result.resources.filter((r) => r.type === "pulumi:pulumi:StackReference").map((r) => r.name)).toEqual(["organization/openzro/gcp-staging"]);
+        expect(result.settings.openzroVersion).toBe("0.53.1-alpha.86");
+        expect(unwrapSecrets(result.outputs.openzroVersion)).toBe("0.53.1-alpha.87");
     });
 
     it("writes the GCP shape into the summary", () => {

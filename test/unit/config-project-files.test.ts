@@ -246,10 +246,9 @@ describe("the shipped stacks", () => {
     });
 });
 
-describe("Pulumi.gcp-production.yaml", () => {
-    const text = read("Pulumi.gcp-production.yaml");
+describe.each(["Pulumi.gcp-production.yaml", "Pulumi.gcp-staging.yaml"])("%s", (file) => {
+    const text = read(file);
     const stack = yaml.load(text) as { config: Record<string, unknown> };
-    const settings = validateSettings(effectiveConfig("Pulumi.gcp-production.yaml"));
 
     it("sets only known keys, in the openzro and gcp namespaces, and no secret", () => {
         for (const key of Object.keys(stack.config)) {
@@ -260,27 +259,63 @@ describe("Pulumi.gcp-production.yaml", () => {
         expect(text).not.toMatch(/secure:|PRIVATE KEY|password/i);
         expect(text).toMatch(/203\.0\.113\.0\/24 is a documentation range.*replace/);
     });
+});
 
-    it("has the AWS production shape on GCP: 3 controllers over 3 zones, REGIONAL database, relays in 3 regions", () => {
-        const production = validateSettings(effectiveConfig("Pulumi.production.yaml"));
-        expect(settings.cloud).toBe("gcp");
-        expect(settings.gcp).toMatchObject({ project: "acme-openzro-prod", zones: ["us-east1-b", "us-east1-c", "us-east1-d"], dnsManagedZone: "example-com" });
-        expect(settings.controllers.count).toBe(production.controllers.count);
-        expect(settings.network.azCount).toBe(3);
-        expect(settings.database.multiAz).toBe(true);
-        expect(settings.relays.map((r) => r.name)).toEqual(production.relays.map((r) => r.name));
-        expect(new Set(settings.relays.map((r) => r.region)).size).toBe(3);
-        expect([settings.size, settings.openzroVersion, settings.domain]).toEqual([production.size, production.openzroVersion, production.domain]);
+describe("the shipped GCP stacks", () => {
+    const production = validateSettings(effectiveConfig("Pulumi.gcp-production.yaml"));
+    const staging = validateSettings(effectiveConfig("Pulumi.gcp-staging.yaml"));
+
+    it("gcp-production has the AWS production shape on GCP: 3 controllers over 3 zones, REGIONAL database, relays in 3 regions", () => {
+        const aws = validateSettings(effectiveConfig("Pulumi.production.yaml"));
+        expect(production.cloud).toBe("gcp");
+        expect(production.gcp).toMatchObject({ project: "acme-openzro-prod", zones: ["us-east1-b", "us-east1-c", "us-east1-d"], dnsManagedZone: "example-com" });
+        expect(production.controllers.count).toBe(aws.controllers.count);
+        expect(production.network.azCount).toBe(3);
+        expect(production.database.multiAz).toBe(true);
+        expect(production.relays.map((r) => r.name)).toEqual(aws.relays.map((r) => r.name));
+        expect(new Set(production.relays.map((r) => r.region)).size).toBe(3);
+        expect([production.size, production.openzroVersion, production.domain]).toEqual([aws.size, aws.openzroVersion, aws.domain]);
+        expect(production.protectResources).toBe(true);
     });
 
-    it("uses address space that overlaps neither AWS stack", () => {
-        const others = ["Pulumi.production.yaml", "Pulumi.staging.yaml"].map((f) => validateSettings(effectiveConfig(f)));
-        const mine = [settings.network.vpcCidr, settings.network.relayVpcCidr, settings.gcp!.privateServicesCidr];
-        for (const a of mine) {
-            for (const o of others) {
-                for (const b of [o.network.vpcCidr, o.network.relayVpcCidr]) {
-                    expect(`${a} vs ${b}: ${cidrsOverlap(a, b)}`).toBe(`${a} vs ${b}: false`);
-                }
+    it("gcp-production promotes what gcp-staging proved, as production does with staging", () => {
+        const aws = validateSettings(effectiveConfig("Pulumi.production.yaml"));
+        expect(production.promoteFromStack).toBe("organization/openzro/gcp-staging");
+        expect(production.allowUnpromotedDeploy).toBe(false);
+        expect(aws.promoteFromStack!.replace(/staging$/, "gcp-staging")).toBe(production.promoteFromStack);
+        // Staging leads by one real tag, exactly like the AWS pair.
+        const awsStaging = validateSettings(effectiveConfig("Pulumi.staging.yaml"));
+        expect([staging.openzroVersion, production.openzroVersion]).toEqual([awsStaging.openzroVersion, aws.openzroVersion]);
+        expect(staging.openzroVersion).not.toBe(production.openzroVersion);
+    });
+
+    it("gcp-staging: the same HA shape on small machines in its own project, relaxed for teardown", () => {
+        expect(staging.cloud).toBe("gcp");
+        expect(staging.gcp?.project).not.toBe(production.gcp?.project);
+        expect(staging.region).toBe(production.region);
+        expect(staging.domain).toBe("staging.openzro.example.com");
+        expect(staging.size).toBe("small");
+        expect(staging.controllers.count).toBe(3);
+        expect(staging.gcp?.zones).toHaveLength(3);
+        expect(staging.cluster.coordinator).toBe("embedded");
+        expect(staging.relays.map((r) => r.name)).toEqual(["us-east", "eu-west"]);
+        // The GCP game day forces a Cloud SQL failover: staging keeps production's REGIONAL database.
+        expect(staging.database.multiAz).toBe(true);
+        expect(staging.database.deletionProtection).toBe(false);
+        expect(staging.database.skipFinalSnapshot).toBe(true);
+        expect(staging.protectResources).toBe(false);
+        expect(staging.promoteFromStack).toBeUndefined();
+    });
+
+    it("use address space that overlaps no other shipped stack", () => {
+        const aws = ["Pulumi.production.yaml", "Pulumi.staging.yaml"].map((f) => validateSettings(effectiveConfig(f)));
+        const blocks = [
+            ...[production, staging].flatMap((s) => [s.network.vpcCidr, s.network.relayVpcCidr, s.gcp!.privateServicesCidr]),
+            ...aws.flatMap((s) => [s.network.vpcCidr, s.network.relayVpcCidr]),
+        ];
+        for (let i = 0; i < blocks.length; i++) {
+            for (let j = i + 1; j < blocks.length; j++) {
+                expect(`${blocks[i]} vs ${blocks[j]}: ${cidrsOverlap(blocks[i], blocks[j])}`).toBe(`${blocks[i]} vs ${blocks[j]}: false`);
             }
         }
     });
