@@ -32,7 +32,7 @@ export function deployOpenzro(settings: Settings): Deployment {
     const secrets = new ClusterSecrets("openzro", { protect: settings.protectResources });
     const footprint: Footprint =
         settings.cloud === "gcp"
-            ? new (loadGcpFootprint())("openzro", { settings })
+            ? new (loadGcpFootprint())("openzro", { settings, instanceGate: instanceGates(settings, "openzro") })
             : new AwsFootprint("openzro", { settings, irreplaceableKeys: secrets, instanceGate: instanceGates(settings, "openzro") });
     const openzroVersion = resolveVersion(settings);
     const hosts = new HostLayer("openzro", {

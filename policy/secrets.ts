@@ -1,6 +1,7 @@
 // Secrets stay in secret channels. A policy cannot see which inputs Pulumi marks secret (the engine hands it
 // plain values), so this is a heuristic over the places that are never secret: tags, names, descriptions, EC2
-// user data (readable by anyone with ec2:Describe*), and remote commands' create/update/delete/environment/
+// user data (readable by anyone with ec2:Describe*), Compute Engine instance metadata (user-data, startup scripts:
+// readable by anyone with compute.instances.get), and remote commands' create/update/delete/environment/
 // triggers strings (stored in state, shown in logs, visible in `ps` on the host). It looks there for
 //   1. PEM private keys ("-----BEGIN ... PRIVATE KEY-----"), and
 //   2. the exact value of any known secret of this stack: outputs of secret generators (random passwords and
@@ -8,7 +9,7 @@
 //      anywhere in the stack, e.g. the database password or an SSH key in a command's connection.
 // Legitimate secret channels (the database `password`, a command's `stdin` and connection, files copied to the
 // host) are not scanned. Values shorter than 8 characters are ignored to avoid matching ordinary words.
-// One documented exception in user data: the host's own SSH host key under cloud-config `ssh_keys:`
+// One documented exception in user data (EC2 userData, GCP metadata): the host's own SSH host key under cloud-config `ssh_keys:`
 // (`<type>_private: |` blocks). The program generates it so connections can pin it before the first dial, and
 // cloud-init must install it before sshd starts (components/host/cloudInit.ts, docs/hosts.md). Only those blocks
 // are skipped; any other private key or secret in user data is still a violation.
@@ -33,6 +34,9 @@ const VISIBLE_EVERYWHERE = ["tags", "tagsAll", "description", "name", "namePrefi
 const VISIBLE_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
     [T.ec2Instance]: ["userData", "userDataBase64"],
     "aws:ec2/launchTemplate:LaunchTemplate": ["userData"],
+    // Metadata values are plain text: `user-data` (cloud-init), `startup-script`, `ssh-keys` and anything else.
+    "gcp:compute/instance:Instance": ["metadata", "metadataStartupScript"],
+    "gcp:compute/instanceTemplate:InstanceTemplate": ["metadata", "metadataStartupScript"],
     [T.commandRemote]: ["create", "update", "delete", "environment", "triggers"],
     "command:local:Command": ["create", "update", "delete", "environment", "triggers"],
     "command:remote:CopyToRemote": ["remotePath", "triggers"],
@@ -57,6 +61,9 @@ export function withoutCloudInitHostKeys(text: string): string {
     }
     return text.replace(/^ {2}(?:rsa|dsa|ecdsa|ed25519)_private: \|\n(?: {4}.*(?:\n|$))*/gm, "");
 }
+
+/** Fields that carry cloud-init user data: their cloud-config host-key blocks are the one exception. */
+const USER_DATA_FIELDS = new Set(["userData", "userDataBase64", "metadata"]);
 
 /** Every string inside a value, with user data base64 decoded. */
 function stringsIn(value: unknown, decodeBase64 = false): string[] {
@@ -111,15 +118,16 @@ export function knownSecretValues(resources: readonly StackResource[]): Set<stri
 export const noPlaintextSecrets: StackValidationPolicy = {
     name: "no-plaintext-secrets",
     description:
-        "No private key and no known secret value of the stack appears in tags, names, descriptions, EC2 user data or remote command lines/environment/triggers.",
+        "No private key and no known secret value of the stack appears in tags, names, descriptions, EC2 user data, GCP instance metadata or remote command lines/environment/triggers.",
     enforcementLevel: "mandatory",
     validateStack: (args, reportViolation) => {
         const secrets = knownSecretValues(args.resources);
         for (const r of args.resources) {
             const fields = [...VISIBLE_EVERYWHERE, ...(VISIBLE_BY_TYPE[r.type] ?? [])];
             for (const field of fields) {
-                const userData = field === "userData" || field === "userDataBase64";
-                const texts = stringsIn(read(() => r.props[field]), userData).map((t) => (userData ? withoutCloudInitHostKeys(t) : t));
+                const userData = USER_DATA_FIELDS.has(field);
+                // EC2 user data may arrive base64 encoded; GCP metadata is plain text.
+                const texts = stringsIn(read(() => r.props[field]), field !== "metadata" && userData).map((t) => (userData ? withoutCloudInitHostKeys(t) : t));
                 const pem = texts.some((t) => PEM_PRIVATE_KEY.test(t));
                 const known = texts.some((t) => [...secrets].some((s) => t.includes(s)));
                 if (pem || known) {

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
 import { renderCloudInit } from "../host/cloudInit";
 import { HostKey, cloudInitWithHostKey } from "../host/hostKeys";
+import { AfterInstance as GenericAfterInstance, chainedAfter } from "../host/instanceChain";
 
 export interface HostInstanceArgs {
     readonly instanceType: string;
@@ -77,15 +78,6 @@ export function hostInstanceOptions(a: Pick<HostInstanceArgs, "amiFromLookup" | 
     return { ...opts, ignoreChanges: [...ignored, ...(a.amiFromLookup ? ["ami"] : [])] };
 }
 
-/** Called right after a host's instance is declared; returns what the next instance of the tier must wait for. */
-export type AfterInstance = (host: {
-    readonly name: string;
-    readonly instance: aws.ec2.Instance;
-    readonly instanceType: string;
-    readonly hostPublicKey: pulumi.Output<string>;
-}) => pulumi.Resource | undefined;
-
-/** Options of the next instance in a chain: it waits for the previous host's gate. */
-export function chainedAfter(previous: pulumi.Resource | undefined): pulumi.CustomResourceOptions {
-    return previous ? { dependsOn: [previous] } : {};
-}
+/** The chain's hook for EC2 instances (components/host/instanceChain.ts). */
+export type AfterInstance = GenericAfterInstance<aws.ec2.Instance>;
+export { chainedAfter };

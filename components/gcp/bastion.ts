@@ -5,6 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { UbuntuImages } from "./image";
+import { generateHostKey } from "../host/hostKeys";
 import { gcpHostArgs, gcpHostOptions } from "./instance";
 import { resourceLabels } from "./labels";
 
@@ -26,6 +27,8 @@ export interface BastionArgs {
 export class Bastion extends pulumi.ComponentResource {
     readonly instance: gcp.compute.Instance;
     readonly publicIp: pulumi.Output<string>;
+    /** Its SSH host key's public half: every connection through it pins it. */
+    readonly hostPublicKey: pulumi.Output<string>;
 
     constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("openzro:gcp:Bastion", name, {}, opts);
@@ -36,6 +39,8 @@ export class Bastion extends pulumi.ComponentResource {
             childOpts,
         );
         this.publicIp = address.address;
+        const hostKey = generateHostKey(`${name}-bastion-host-key`, { parent: this });
+        this.hostPublicKey = hostKey.publicKey;
         this.instance = new gcp.compute.Instance(
             `${name}-bastion`,
             gcpHostArgs({
@@ -45,6 +50,7 @@ export class Bastion extends pulumi.ComponentResource {
                 subnetwork: args.subnetwork,
                 rootVolumeGb: BASTION_ROOT_VOLUME_GB,
                 hostname: BASTION_HOSTNAME,
+                hostKey,
                 sshUser: args.sshUser,
                 sshPublicKey: args.sshPublicKey,
                 serviceAccountEmail: args.serviceAccountEmail,

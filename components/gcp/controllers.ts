@@ -9,7 +9,9 @@ import { Settings } from "../config/types";
 import { controllerHostname, controllerName } from "../config/naming";
 import { roundRobinSlot } from "../aws/zones";
 import { UbuntuImages } from "./image";
-import { gcpHostArgs, gcpHostOptions } from "./instance";
+import { generateHostKey } from "../host/hostKeys";
+import { chainedAfter } from "../host/instanceChain";
+import { AfterInstance, gcpHostArgs, gcpHostOptions } from "./instance";
 import { resourceLabels } from "./labels";
 import { NAMED_PORTS } from "./loadBalancerPlan";
 
@@ -23,6 +25,8 @@ export interface ControllersArgs {
     readonly sshPublicKey: pulumi.Input<string>;
     readonly serviceAccountEmail: pulumi.Input<string>;
     readonly provider: gcp.Provider;
+    /** The instance chain: controller i+1's instance waits for what this returns for controller i. */
+    readonly afterInstance?: AfterInstance;
 }
 
 export interface ControllerHost {
@@ -32,6 +36,8 @@ export interface ControllerHost {
     readonly instance: gcp.compute.Instance;
     readonly privateIp: pulumi.Output<string>;
     readonly zone: pulumi.Output<string>;
+    /** Public half of its SSH host key (pinned by every connection). */
+    readonly hostPublicKey: pulumi.Output<string>;
 }
 
 export class Controllers extends pulumi.ComponentResource {
@@ -44,9 +50,11 @@ export class Controllers extends pulumi.ComponentResource {
         const { settings } = args;
         const childOpts = { parent: this, provider: args.provider };
 
+        let previousGate: pulumi.Resource | undefined;
         this.hosts = Array.from({ length: settings.controllers.count }, (_, index) => {
             const stem = controllerName(index);
             const zone = args.zones[roundRobinSlot(index, args.zones.length)];
+            const hostKey = generateHostKey(`${name}-${stem}-host-key`, { parent: this });
             const instance = new gcp.compute.Instance(
                 `${name}-${stem}`,
                 gcpHostArgs({
@@ -56,13 +64,15 @@ export class Controllers extends pulumi.ComponentResource {
                     subnetwork: args.subnetwork,
                     rootVolumeGb: settings.controllers.rootVolumeGb,
                     hostname: controllerHostname(index),
+                    hostKey,
                     sshUser: settings.ssh.user,
                     sshPublicKey: args.sshPublicKey,
                     serviceAccountEmail: args.serviceAccountEmail,
                     labels: resourceLabels("controllers"),
                 }),
-                gcpHostOptions(args.images.pinned, childOpts),
+                gcpHostOptions(args.images.pinned, { ...childOpts, ...chainedAfter(previousGate) }),
             );
+            previousGate = args.afterInstance?.({ name: stem, instance, instanceType: settings.controllers.instanceType, hostPublicKey: hostKey.publicKey });
             return {
                 index,
                 name: stem,
@@ -70,6 +80,7 @@ export class Controllers extends pulumi.ComponentResource {
                 instance,
                 privateIp: instance.networkInterfaces.apply((nics) => nics[0].networkIp),
                 zone: instance.zone,
+                hostPublicKey: hostKey.publicKey,
             };
         });
 

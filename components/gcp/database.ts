@@ -8,6 +8,7 @@ import * as random from "@pulumi/random";
 import { Settings } from "../config/types";
 import { DATABASE_NAMES } from "../host/facts";
 import { POSTGRES_PORT } from "../host/ports";
+import { irreplaceableSecretOptions } from "../host/secrets";
 import { PASSWORD_SPECIALS } from "../aws/database";
 
 /** Cloud SQL's databaseVersion of a configured major version ("16" → POSTGRES_16). */
@@ -65,7 +66,8 @@ export class Database extends pulumi.ComponentResource {
         const password = new random.RandomPassword(
             `${name}-db-user`,
             { length: 40, special: true, overrideSpecial: PASSWORD_SPECIALS, minLower: 2, minUpper: 2, minNumeric: 2, minSpecial: 1 },
-            { parent: this },
+            // Rotation is deliberate (docs/runbook.md: unprotect, --replace, protect again), never a side effect.
+            { parent: this, ...irreplaceableSecretOptions(args.settings.protectResources) },
         );
         this.password = pulumi.secret(password.result);
 

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { Settings } from "../config/types";
 import { relayAddress, relayHostName } from "../config/naming";
-import { DATABASE_NAMES, FootprintFacts, SshRoute } from "../host/facts";
+import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, SshRoute } from "../host/facts";
 import { relayRegions } from "../aws/providers";
 import { roundRobinSlot } from "../aws/zones";
 import { Bastion } from "./bastion";
@@ -39,6 +39,16 @@ export interface GcpFootprintOutputs {
     readonly sshPrivateKey: pulumi.Output<string>;
 }
 
+export interface GcpFootprintArgs {
+    readonly settings: Settings;
+    /**
+     * The instance chain (components/host/instanceGate.ts): each controller's and each relay's instance waits for
+     * the previous host's gate, so machine type changes (stop/start) and replacements reach one host per tier at a
+     * time. Without it (component tests) instances are independent.
+     */
+    readonly instanceGate?: InstanceGateFactory;
+}
+
 /** What only a misbuilt Settings could break: config validation makes these unreachable from a stack file. */
 export function assertGcpSettings(settings: Settings): NonNullable<Settings["gcp"]> {
     if (settings.cloud !== "gcp" || !settings.gcp) {
@@ -56,7 +66,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
      */
     readonly databaseCaCertificate: pulumi.Output<string>;
 
-    constructor(name: string, args: { settings: Settings }, opts?: pulumi.ComponentResourceOptions) {
+    constructor(name: string, args: GcpFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
         const gcpSettings = assertGcpSettings(args.settings);
         const plan = planGcpNetwork(args.settings);
         super("openzro:gcp:Footprint", name, {}, opts);
@@ -94,6 +104,19 @@ export class GcpFootprint extends pulumi.ComponentResource {
             },
             childOpts,
         );
+        const user = settings.ssh.user;
+        const privateKey = sshKey.privateKey;
+        // Controllers and relays alike: SSH only through the bastion, to internal addresses, every key pinned.
+        const viaBastion = (host: pulumi.Input<string>, hostKey: pulumi.Input<string>): SshRoute => ({
+            host,
+            user,
+            privateKey,
+            hostKey,
+            proxy: { host: bastion.publicIp, user, privateKey, hostKey: bastion.hostPublicKey },
+        });
+        const gate = args.instanceGate;
+        const privateIpOf = (instance: gcp.compute.Instance) => instance.networkInterfaces.apply((nics) => nics[0].networkIp);
+
         const controllers = new Controllers(
             name,
             {
@@ -105,6 +128,9 @@ export class GcpFootprint extends pulumi.ComponentResource {
                 sshPublicKey: sshKey.publicKey,
                 serviceAccountEmail: accounts.emails.controller,
                 provider,
+                afterInstance: gate
+                    ? (h) => gate({ name: h.name, role: "controller", ssh: viaBastion(privateIpOf(h.instance), h.hostPublicKey), instance: h.instance, instanceFacts: h.instanceType }, { parent: this })
+                    : undefined,
             },
             childOpts,
         );
@@ -131,6 +157,8 @@ export class GcpFootprint extends pulumi.ComponentResource {
                 regionZones(region, Math.max(1, settings.relays.filter((r) => r.region === region).length), undefined, lookups),
             ]),
         );
+        // One chain over every relay, in configuration order (regions share one VPC and one provider).
+        let previousRelayGate: pulumi.Resource | undefined;
         const relayHosts = settings.relays.map((relay) => {
             const inRegion = settings.relays.filter((r) => r.region === relay.region);
             const slots = relayZones.get(relay.region)!;
@@ -138,7 +166,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
             if (!subnetwork) {
                 throw new Error(`relay "${relay.name}": no subnet was planned for region ${relay.region}`);
             }
-            return new RelayHost(
+            const host = new RelayHost(
                 `${name}-${relayHostName(relay.name)}`,
                 {
                     relay,
@@ -152,15 +180,18 @@ export class GcpFootprint extends pulumi.ComponentResource {
                     serviceAccountEmail: accounts.emails.relay,
                     dns,
                     provider,
+                    after: previousRelayGate,
                 },
                 childOpts,
             );
+            if (gate) {
+                previousRelayGate = gate(
+                    { name: relayHostName(relay.name), role: "relay", ssh: viaBastion(host.privateIp, host.hostPublicKey), instance: host.instance, instanceFacts: relay.instanceType },
+                    { parent: this },
+                );
+            }
+            return host;
         });
-
-        const user = settings.ssh.user;
-        const privateKey = sshKey.privateKey;
-        // Controllers and relays alike: SSH only through the bastion, to internal addresses.
-        const viaBastion = (host: pulumi.Input<string>): SshRoute => ({ host, user, privateKey, proxy: { host: bastion.publicIp, user, privateKey } });
 
         this.facts = {
             controllers: controllers.hosts.map((h) => ({
@@ -169,7 +200,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
                 hostname: h.hostname,
                 privateIp: h.privateIp,
                 zone: h.zone,
-                ssh: viaBastion(h.privateIp),
+                ssh: viaBastion(h.privateIp, h.hostPublicKey),
                 instance: h.instance,
             })),
             relays: settings.relays.map((relay, i) => ({
@@ -177,7 +208,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
                 region: relay.region,
                 publicIp: relayHosts[i].publicIp,
                 dnsName: relayHosts[i].dnsName,
-                ssh: viaBastion(relayHosts[i].privateIp),
+                ssh: viaBastion(relayHosts[i].privateIp, relayHosts[i].hostPublicKey),
                 instance: relayHosts[i].instance,
             })),
             database: {

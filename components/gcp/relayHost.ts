@@ -7,6 +7,8 @@ import { RelaySettings } from "../config/types";
 import { relayDnsName, relayHostname } from "../config/naming";
 import { DnsZone } from "./dns";
 import { UbuntuImages } from "./image";
+import { generateHostKey } from "../host/hostKeys";
+import { chainedAfter } from "../host/instanceChain";
 import { gcpHostArgs, gcpHostOptions } from "./instance";
 import { resourceLabels } from "./labels";
 
@@ -22,6 +24,8 @@ export interface RelayHostArgs {
     readonly serviceAccountEmail: pulumi.Input<string>;
     readonly dns: DnsZone;
     readonly provider: gcp.Provider;
+    /** The previous relay's gate (instance chain): this relay's instance changes only after it. */
+    readonly after?: pulumi.Resource;
 }
 
 export class RelayHost extends pulumi.ComponentResource {
@@ -30,6 +34,8 @@ export class RelayHost extends pulumi.ComponentResource {
     /** Internal address: the bastion reaches the relay on it (firewall source service accounts match only these). */
     readonly privateIp: pulumi.Output<string>;
     readonly dnsName: string;
+    /** Public half of its SSH host key (pinned by every connection). */
+    readonly hostPublicKey: pulumi.Output<string>;
 
     constructor(name: string, args: RelayHostArgs, opts?: pulumi.ComponentResourceOptions) {
         super("openzro:gcp:RelayHost", name, {}, opts);
@@ -40,6 +46,8 @@ export class RelayHost extends pulumi.ComponentResource {
             childOpts,
         );
         this.publicIp = address.address;
+        const hostKey = generateHostKey(`${name}-host-key`, { parent: this });
+        this.hostPublicKey = hostKey.publicKey;
         this.instance = new gcp.compute.Instance(
             `${name}-host`,
             gcpHostArgs({
@@ -49,13 +57,14 @@ export class RelayHost extends pulumi.ComponentResource {
                 subnetwork: args.subnetwork,
                 rootVolumeGb: args.rootVolumeGb,
                 hostname: relayHostname(args.relay.name),
+                hostKey,
                 sshUser: args.sshUser,
                 sshPublicKey: args.sshPublicKey,
                 serviceAccountEmail: args.serviceAccountEmail,
                 labels: resourceLabels("relays"),
                 externalAddress: address.address,
             }),
-            gcpHostOptions(args.images.pinned, childOpts),
+            gcpHostOptions(args.images.pinned, { ...childOpts, ...chainedAfter(args.after) }),
         );
         this.privateIp = this.instance.networkInterfaces.apply((nics) => nics[0].networkIp);
         this.dnsName = relayDnsName(args.relay.name, args.domain);

@@ -13,6 +13,19 @@ export interface CloudInitArgs {
     readonly fqdn?: string;
     /** The host's SSH identity (ED25519, OpenSSH format): replaces the image's keys, no others are generated. */
     readonly hostKey?: { readonly privateKeyOpenssh: string; readonly publicKeyOpenssh: string };
+    /**
+     * Plain configuration files cloud-init writes in its first (init) stage, before the image's own agents start
+     * (GCP: the guest agent's config, so it keeps the host key above). Nothing secret: user data is readable.
+     */
+    readonly files?: readonly CloudInitFile[];
+}
+
+export interface CloudInitFile {
+    /** Absolute path on the host. */
+    readonly path: string;
+    readonly content: string;
+    /** Octal mode, e.g. "0644". */
+    readonly permissions: string;
 }
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -47,6 +60,9 @@ export function renderCloudInit(args: CloudInitArgs): string {
     if (args.hostKey !== undefined) {
         lines.push(...hostKeyLines(args.hostKey));
     }
+    if (args.files !== undefined && args.files.length > 0) {
+        lines.push(...writeFilesLines(args.files));
+    }
     return lines.join("\n") + "\n";
 }
 
@@ -62,4 +78,21 @@ function hostKeyLines(key: NonNullable<CloudInitArgs["hostKey"]>): string[] {
     }
     const privateLines = key.privateKeyOpenssh.trimEnd().split("\n").map((l) => `    ${l}`);
     return ["ssh_deletekeys: true", "ssh_keys:", "  ed25519_private: |", ...privateLines, `  ed25519_public: ${publicKey}`];
+}
+
+const FILE_PATH = /^\/[A-Za-z0-9._\/-]+$/;
+const FILE_MODE = /^0[0-7]{3}$/;
+
+/** cloud-init's write_files module: each file's content as a literal block (kept byte for byte). */
+function writeFilesLines(files: readonly CloudInitFile[]): string[] {
+    return ["write_files:", ...files.flatMap((f) => {
+        if (!FILE_PATH.test(f.path) || f.path.includes("..")) {
+            throw new Error(`files: not an absolute path (got "${f.path}"); use an absolute path of letters, digits, . _ - /`);
+        }
+        if (!FILE_MODE.test(f.permissions)) {
+            throw new Error(`files: not an octal mode (got "${f.permissions}") for ${f.path}; use e.g. "0644"`);
+        }
+        const body = f.content.endsWith("\n") ? f.content.slice(0, -1) : f.content;
+        return [`  - path: ${f.path}`, `    permissions: '${f.permissions}'`, "    content: |", ...body.split("\n").map((l) => (l === "" ? "" : `      ${l}`))];
+    })];
 }

@@ -233,7 +233,8 @@ describe("GCP footprint, production shape (3 controllers over 3 zones, 4 relays 
                 expect(i.shieldedInstanceConfig).toEqual({ enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true });
                 expect(i.bootDisk.initializeParams).toMatchObject({ size: 100, type: "pd-balanced" });
                 expect(i.bootDisk.initializeParams.image).toMatch(/\/projects\/ubuntu-os-cloud\/global\/images\/ubuntu-2404-noble-amd64-/);
-                expect(c.options.ignoreChanges).toEqual(["bootDisk.initializeParams.image"]);
+                // User data is first-boot only (it holds the host key); the family image must not replace hosts later.
+                expect(c.options.ignoreChanges).toEqual(['metadata["user-data"]', "bootDisk.initializeParams.image"]);
             }
             const lookups = e.mocks.recorder.invokes.filter((i) => i.token === "gcp:compute/getImage:getImage").map((i) => i.inputs.family);
             expect([...new Set(lookups)].sort()).toEqual(["ubuntu-2404-lts-amd64", "ubuntu-2404-lts-arm64"]);
@@ -247,6 +248,27 @@ describe("GCP footprint, production shape (3 controllers over 3 zones, 4 relays 
                 return /^hostname: (.+)$/m.exec(md["user-data"])![1];
             });
             expect(hostnames).toEqual(["openzro-controller-1", "openzro-controller-2", "openzro-controller-3"]);
+        });
+
+        it("installs each host's own SSH host key through secret user-data, and keeps Google's agent from replacing it", () => {
+            const instances = e.ofType(T.instance);
+            const privates = new Set<string>();
+            for (const i of instances) {
+                // Only the user data is secret: the login key and the OS Login switches stay reviewable in a diff.
+                expect([i.name, isSecretWrapper(i.inputs.metadata["user-data"]), isSecretWrapper(i.inputs.metadata["ssh-keys"])]).toEqual([i.name, true, false]);
+                const userData = String(e.inputs(i).metadata["user-data"]);
+                expect(userData).toMatch(/^ssh_deletekeys: true$/m);
+                expect(userData).toMatch(/^  ed25519_public: ssh-ed25519 [A-Za-z0-9+/]+=*$/m);
+                expect(userData).toContain("write_files:\n  - path: /etc/default/instance_configs.cfg\n    permissions: '0644'\n    content: |\n      [InstanceSetup]\n      set_host_keys = false\n");
+                privates.add(/ed25519_private: \|\n((?: {4}.*\n)+)/.exec(userData)![1]);
+            }
+            // Bastion, 3 controllers and 4 relays: eight identities.
+            expect(instances).toHaveLength(8);
+            expect(privates.size).toBe(8);
+            // The tls provider's key resources are children of the host components, on no GCP provider.
+            const keys = e.ofType("tls:index/privateKey:PrivateKey").filter((k) => k.name.endsWith("-host-key"));
+            expect(keys).toHaveLength(8);
+            expect(keys.filter((k) => k.provider !== null)).toEqual([]);
         });
 
         it("puts each controller in its zone's unmanaged instance group, with the named ports", () => {
@@ -398,6 +420,8 @@ describe("GCP footprint, production shape (3 controllers over 3 zones, 4 relays 
 
     describe("facts for the host layer", () => {
         let facts: FootprintFacts;
+        /** The public host key a host's user data installs: what every connection to it must pin. */
+        const hostKeyIn = (instance: RecordedResource) => /^  ed25519_public: (.+)$/m.exec(String(e.inputs(instance).metadata["user-data"]))![1];
         beforeAll(() => {
             facts = e.footprint.facts;
         });
@@ -410,6 +434,8 @@ describe("GCP footprint, production shape (3 controllers over 3 zones, 4 relays 
                 expect(await valueOf(c.zone)).toBe(e.state(instance).zone);
                 expect(await valueOf(c.ssh.proxy!.host)).toBe(bastionIp);
                 expect(c.hostname).toBe(`openzro-controller-${i + 1}`);
+                expect(await valueOf(c.ssh.hostKey!)).toBe(hostKeyIn(instance));
+                expect(await valueOf(c.ssh.proxy!.hostKey!)).toBe(hostKeyIn(e.one(T.instance, "-bastion")));
             }
         });
 
@@ -418,6 +444,8 @@ describe("GCP footprint, production shape (3 controllers over 3 zones, 4 relays 
                 const host = e.one(T.instance, `-relay-${r.name}-host`);
                 expect(await valueOf(r.ssh.host)).toBe(e.state(host).networkInterfaces[0].networkIp);
                 expect(r.ssh.proxy).toBeDefined();
+                expect(await valueOf(r.ssh.hostKey!)).toBe(hostKeyIn(host));
+                expect(await valueOf(r.ssh.proxy!.hostKey!)).toBe(hostKeyIn(e.one(T.instance, "-bastion")));
                 expect(await valueOf(r.publicIp)).toBe(e.state(e.one(T.address, `-relay-${r.name}-ip`)).address);
                 expect(r.dnsName).toBe(`relay-${r.name}.vpn.example.com`);
             }
@@ -482,7 +510,7 @@ describe("GCP footprint, staging shape", () => {
         expect(e.mocks.recorder.invokes.filter((i) => i.token === "gcp:compute/getImage:getImage")).toEqual([]);
         for (const host of e.ofType(T.instance)) {
             expect(e.inputs(host).bootDisk.initializeParams.image).toBe(image);
-            expect(host.options.ignoreChanges).toEqual([]);
+            expect(host.options.ignoreChanges).toEqual(['metadata["user-data"]']);
         }
     }, EVALUATION_TIMEOUT_MS);
 });

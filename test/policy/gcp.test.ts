@@ -7,7 +7,7 @@ import { DEFAULT_REQUIRED_LABELS, LABELED_GCP_TYPES, gcpPolicies } from "../../p
 import { G } from "../../policy/lib/types-gcp";
 import type { StackResource } from "../../policy/lib/types";
 import { EngineResource, evaluate, policyNames } from "./harness";
-import { goodSpecs, materialize } from "./fixtures";
+import { goodSpecs, materialize, SSH_KEY_PEM } from "./fixtures";
 
 interface GSpec {
     type: string;
@@ -19,6 +19,14 @@ interface GSpec {
 const PROVIDER = { type: "pulumi:providers:gcp", urn: "urn:pulumi:gcp-production::openzro::pulumi:providers:gcp::gcp", name: "gcp", props: { project: "acme-net", defaultLabels: JSON.stringify({ project: "openzro", stack: "gcp-production" }) } };
 const labels = (component: string) => ({ component });
 const GRPC_TIMEOUT = 86400;
+const indent = (text: string, n: number) => text.split("\n").map((l) => (l === "" ? l : " ".repeat(n) + l)).join("\n");
+/** What components/gcp/instance.ts puts in metadata: the login key, and user data with the host's own SSH identity. */
+const metadata = (host: string) => ({
+    "ssh-keys": "ubuntu:ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAILoginKeyFixture",
+    "block-project-ssh-keys": "TRUE",
+    "enable-oslogin": "FALSE",
+    "user-data": `#cloud-config\nhostname: openzro-${host}\nssh_deletekeys: true\nssh_keys:\n  ed25519_private: |\n${indent(SSH_KEY_PEM, 4)}  ed25519_public: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHostKeyFixture\nwrite_files:\n  - path: /etc/default/instance_configs.cfg\n    permissions: '0644'\n    content: |\n      [InstanceSetup]\n      set_host_keys = false\n`,
+});
 
 function controller(i: number, zone: string): GSpec {
     return {
@@ -32,6 +40,7 @@ function controller(i: number, zone: string): GSpec {
             networkInterfaces: [{ subnetwork: "projects/acme-net/regions/europe-west1/subnetworks/controllers", networkIp: `10.40.0.${10 + i}` }],
             shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
             bootDisk: { initializeParams: { image: "ubuntu-2404", size: 40 } },
+            metadata: metadata(`controller-${i}`),
         },
     };
 }
@@ -48,6 +57,7 @@ function relay(name: string, region: string, ip: string): GSpec[] {
                 tags: ["oz-relay"],
                 labels: labels("relays"),
                 networkInterfaces: [{ subnetwork: `relays-${region}`, accessConfigs: [{ natIp: ip, networkTier: "PREMIUM" }] }],
+                metadata: metadata(`relay-${name}`),
                 shieldedInstanceConfig: { enableSecureBoot: true, enableVtpm: true, enableIntegrityMonitoring: true },
             },
             deps: { networkInterfaces: [`relay-${name}-ip`] },
@@ -85,6 +95,7 @@ function goodGcp(): GSpec[] {
                 tags: ["oz-bastion"],
                 labels: labels("bastion"),
                 networkInterfaces: [{ subnetwork: "controllers", accessConfigs: [{ natIp: "34.76.0.10" }] }],
+                metadata: metadata("bastion"),
                 shieldedInstanceConfig: { enableSecureBoot: true },
             },
             deps: { networkInterfaces: ["bastion-ip"] },
@@ -183,6 +194,26 @@ const rows: Row[] = [
     ["gcp-required-labels", "the load balancer's address unlabeled", (s) => (find(s, "lb-ip").props.labels = {})],
 ];
 
+/** The shared secrets policy reads GCP metadata as it reads EC2 user data: the host-key block is the one exception. */
+const DB_PASSWORD = "gcp-db-password-fixture-0123456789";
+const secretRows: Row[] = [
+    ["no-plaintext-secrets", "a private key in a startup script", (s) => (find(s, "bastion").props.metadata["startup-script"] = `#!/bin/sh\ncat > /root/.ssh/id <<EOF\n${SSH_KEY_PEM}EOF\n`)],
+    ["no-plaintext-secrets", "a private key in metadataStartupScript", (s) => (find(s, "controller-1").props.metadataStartupScript = `echo '${SSH_KEY_PEM}' > /root/id`)],
+    [
+        "no-plaintext-secrets",
+        "a private key in user-data next to the host key, outside the ssh_keys block",
+        (s) => (find(s, "relay-eu-west").props.metadata["user-data"] += `  - path: /root/.ssh/id\n    content: |\n${indent(SSH_KEY_PEM, 6)}`),
+    ],
+    [
+        "no-plaintext-secrets",
+        "the database password in user-data that also carries a host key",
+        (s) => {
+            find(s, "postgres").props.settings.rootPassword = DB_PASSWORD;
+            find(s, "controller-2").props.metadata["user-data"] += `runcmd:\n  - echo ${DB_PASSWORD}\n`;
+        },
+    ],
+];
+
 describe("GCP policies", () => {
     it("are silent on the compliant GCP deployment", async () => {
         expect(await evaluate(build(goodGcp()))).toEqual([]);
@@ -198,6 +229,23 @@ describe("GCP policies", () => {
         const violations = await evaluate(build(specs));
         expect(policyNames(violations)).toEqual([policy]);
         expect(violations.every((v) => v.enforcementLevel === "mandatory" && v.message.length > 20)).toBe(true);
+    });
+
+    it.each(secretRows)("%s fires, alone, on GCP metadata: %s", async (policy, _what, breakIt) => {
+        const specs = goodGcp();
+        breakIt(specs);
+        const violations = await evaluate(build(specs));
+        expect(policyNames(violations)).toEqual([policy]);
+        expect(violations.every((v) => v.message.includes("metadata") && !v.message.includes("BEGIN") && !v.message.includes(DB_PASSWORD))).toBe(true);
+    });
+
+    it("a host's own key in metadata user-data is the documented exception, the same key anywhere else is not", async () => {
+        const withKey = build(goodGcp()).filter((r) => JSON.stringify(r.props).includes("OPENSSH PRIVATE KEY"));
+        expect(withKey.length).toBe(6);
+        expect(await evaluate(build(goodGcp()))).toEqual([]);
+        const specs = goodGcp();
+        find(specs, "bastion").props.metadata["user-data"] = find(specs, "bastion").props.metadata["user-data"].replace("ssh_keys:\n", "ssh_keys_not:\n");
+        expect(policyNames(await evaluate(build(specs)))).toEqual(["no-plaintext-secrets"]);
     });
 
     it("every GCP policy has a row that makes it fire", () => {

@@ -86,3 +86,37 @@ describe("renderCloudInit with the host's SSH key", () => {
         expect(() => renderCloudInit({ hostname: "openzro-bastion", hostKey: injected })).toThrow(/^hostKey: /);
     });
 });
+
+describe("renderCloudInit with plain files (GCP: the guest agent keeps the host key)", () => {
+    const agentConfig = { path: "/etc/default/instance_configs.cfg", permissions: "0644", content: "[InstanceSetup]\nset_host_keys = false\n" };
+
+    it("writes each file byte for byte through cloud-init's write_files, with its mode", () => {
+        const doc = yaml.load(renderCloudInit({ hostname: "openzro-controller-1", files: [agentConfig, { path: "/etc/x.conf", permissions: "0600", content: "a\n\n  b" }] })) as Record<string, any>;
+        expect(doc.write_files).toEqual([
+            { path: "/etc/default/instance_configs.cfg", permissions: "0644", content: "[InstanceSetup]\nset_host_keys = false\n" },
+            { path: "/etc/x.conf", permissions: "0600", content: "a\n\n  b\n" },
+        ]);
+        expect(doc.hostname).toBe("openzro-controller-1");
+    });
+
+    it("is the GCP footprint's guest agent setting, next to the host key", async () => {
+        const { GUEST_AGENT_CONFIG } = await import("../../components/gcp/instance");
+        const doc = yaml.load(renderCloudInit({ hostname: "openzro-relay-fra", files: [GUEST_AGENT_CONFIG] })) as Record<string, any>;
+        // What the guest agent's INI reader sees: the InstanceSetup section turning host key generation off.
+        expect(doc.write_files[0].path).toBe("/etc/default/instance_configs.cfg");
+        expect(doc.write_files[0].content.split("\n")).toEqual(["[InstanceSetup]", "set_host_keys = false", ""]);
+    });
+
+    it.each([
+        [{ ...agentConfig, path: "etc/relative" }, /^files: not an absolute path \(got "etc\/relative"\)/],
+        [{ ...agentConfig, path: "/etc/../root/.ssh/x" }, /^files: not an absolute path/],
+        [{ ...agentConfig, path: "/etc/a\nruncmd: [x]" }, /^files: not an absolute path/],
+        [{ ...agentConfig, permissions: "644" }, /^files: not an octal mode \(got "644"\) for \/etc\/default\/instance_configs\.cfg/],
+    ])("refuses %j", (file, message) => {
+        expect(() => renderCloudInit({ hostname: "openzro-bastion", files: [file] })).toThrow(message);
+    });
+
+    it("adds nothing without files", () => {
+        expect(renderCloudInit({ hostname: "openzro-bastion", files: [] })).toBe(renderCloudInit({ hostname: "openzro-bastion" }));
+    });
+});
