@@ -67,7 +67,7 @@ export function validateSettings(raw: RawConfig): Settings {
         relay,
         relays,
         bastion: readBastion(r, core.cloud),
-        ...readDeployRunner(r),
+        ...readDeployRunner(r, core.cloud),
         ssh: readSsh(r, core.hosts.osFamily),
         database,
         loadBalancer: readLoadBalancer(r, core.cloud),
@@ -76,7 +76,7 @@ export function validateSettings(raw: RawConfig): Settings {
         cluster,
         management: { ...management, dbPoolSize },
         stuns: readStuns(r, relayStunServers(relays, core.domain)),
-        alarms: readAlarms(r),
+        alarms: readAlarms(r, core.cloud),
         gameDay: readGameDay(r, {
             cloud: core.cloud,
             controllerCount: controllers.count,

@@ -255,7 +255,8 @@ describe("GCP footprint, production shape (3 controllers over 3 zones, 4 relays 
             const privates = new Set<string>();
             for (const i of instances) {
                 // Only the user data is secret: the login key and the OS Login switches stay reviewable in a diff.
-                expect([i.name, isSecretWrapper(i.inputs.metadata["user-data"]), isSecretWrapper(i.inputs.metadata["ssh-keys"])]).toEqual([i.name, true, false]);
+                const metadata = i.inputs.metadata as Record<string, unknown>;
+                expect([i.name, isSecretWrapper(metadata["user-data"]), isSecretWrapper(metadata["ssh-keys"])]).toEqual([i.name, true, false]);
                 const userData = String(e.inputs(i).metadata["user-data"]);
                 expect(userData).toMatch(/^ssh_deletekeys: true$/m);
                 expect(userData).toMatch(/^  ed25519_public: ssh-ed25519 [A-Za-z0-9+/]+=*$/m);

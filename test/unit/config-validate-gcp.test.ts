@@ -78,6 +78,8 @@ describe("validateSettings, cloud gcp: a minimal valid stack", () => {
 });
 
 const ZONES = (...z: string[]) => JSON.stringify(z);
+const NO_ALARMS = "the alarms are CloudWatch alarms and the GCP footprint creates no alerting (set up Cloud Monitoring alerts yourself, docs/runbook.md)";
+const NO_RUNNER = "the CI deploy runner is an EC2 instance and the GCP footprint creates none (on GCP you register the runner yourself)";
 
 // [overrides, exact message]. Each row breaks one GCP rule.
 const INVALID: Array<[Overrides, string]> = [
@@ -156,6 +158,32 @@ const INVALID: Array<[Overrides, string]> = [
     [{ staticIngress: "true" }, "staticIngress: is an AWS setting and cloud is gcp: GCP's global load balancer already has one static address (got true); remove it"],
     [{ dbAllowMajorVersionUpgrade: "true" }, "dbAllowMajorVersionUpgrade: is an AWS setting and cloud is gcp: the Cloud SQL footprint does not read it (got true); remove it"],
     [{ dbApplyImmediately: "true" }, "dbApplyImmediately: is an AWS setting and cloud is gcp: the Cloud SQL footprint does not read it (got true); remove it"],
+    // alarms (CloudWatch), the FIS game day and the EC2 deploy runner: never silently ignored on GCP
+    ...(
+        [
+            ["alarmUnhealthyHosts", "1", 1],
+            ["alarmAlb5xxPercent", "10", 10],
+            ["alarmDbCpuPercent", "90", 90],
+            ["alarmDbFreeStoragePercent", "10", 10],
+            ["alarmDbConnectionsPercent", "90", 90],
+            ["alarmNatPortErrors", "5", 5],
+        ] as const
+    ).map(([key, raw, got]): [Overrides, string] => [
+        { [key]: raw },
+        `${key}: is an AWS setting and cloud is gcp: ${NO_ALARMS} (got ${got}); remove it (\`pulumi config rm ${key}\`)`,
+    ]),
+    [{ alarmEmails: JSON.stringify(["oncall@example.com"]) }, `alarmEmails: is an AWS setting and cloud is gcp: ${NO_ALARMS} (got ["oncall@example.com"]); remove it (\`pulumi config rm alarmEmails\`)`],
+    [
+        { gameDay: "true" },
+        "gameDay: builds an AWS Fault Injection Service experiment, not available with cloud gcp (got true); set gameDay to false and follow the GCP game-day procedure in docs/runbook.md",
+    ],
+    [
+        { gameDayStopMinutes: "15" },
+        "gameDayStopMinutes: is an AWS setting and cloud is gcp: it times the AWS Fault Injection Service experiment; the GCP game day is run by hand (got 15); remove it and choose the stop time in the GCP game-day procedure (docs/runbook.md)",
+    ],
+    [{ deployRunnerRepository: "acme/openzro-deploy" }, `deployRunnerRepository: is an AWS setting and cloud is gcp: ${NO_RUNNER} (got "acme/openzro-deploy"); remove it and register a runner labelled openzro-<stack> (docs/promotion.md, "GCP: a runner you register")`],
+    [{ deployRunnerInstanceType: "e2-small" }, `deployRunnerInstanceType: is an AWS setting and cloud is gcp: ${NO_RUNNER} (got "e2-small"); remove it`],
+    [{ deployRunnerGithubToken: "github_pat_0123456789abcdef" }, `deployRunnerGithubToken: is an AWS setting and cloud is gcp: ${NO_RUNNER} (got "[secret]"); remove it with \`pulumi config rm deployRunnerGithubToken\``],
     // image, DNS, private services, labels
     [
         { gcpImage: "ubuntu-2404-lts-amd64" },
@@ -197,6 +225,22 @@ describe("validateSettings, cloud gcp: one exact line per mistake", () => {
         const actual = messageOf(overrides);
         expect(actual).toBe(message);
         expect(actual).not.toMatch(/[\r\n]/);
+    });
+});
+
+describe("AWS-only settings at their defaults on GCP", () => {
+    it("pass: a default is not a setting (Pulumi.yaml hands every static default to the program)", () => {
+        const s = valid({ alarmEmails: "[]", alarmUnhealthyHosts: "0", alarmAlb5xxPercent: "5", gameDay: "false", gameDayStopMinutes: "10", deployRunnerInstanceType: "t3.small", secretsBackup: "false", staticIngress: "false" });
+        expect([s.alarms.emails, s.gameDay.enabled, s.deployRunner]).toEqual([[], false, undefined]);
+    });
+
+    it("every AWS-only key of the catalogue is covered by a row above or is read by the GCP footprint", () => {
+        const rejected = new Set(INVALID.flatMap(([overrides]) => Object.keys(overrides)));
+        const awsOnly = ["natGateways", "albSslPolicy", "albIdleTimeoutSeconds", "controllerAmiId", "relayAmiId", "secretsBackup", "staticIngress",
+            "dbAllowMajorVersionUpgrade", "dbApplyImmediately", "alarmEmails", "alarmUnhealthyHosts", "alarmAlb5xxPercent", "alarmDbCpuPercent",
+            "alarmDbFreeStoragePercent", "alarmDbConnectionsPercent", "alarmNatPortErrors", "gameDay", "gameDayStopMinutes",
+            "deployRunnerRepository", "deployRunnerInstanceType", "deployRunnerGithubToken"];
+        expect(awsOnly.filter((k) => !rejected.has(k))).toEqual([]);
     });
 });
 

@@ -3,13 +3,24 @@
 import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
 import type { RawReader } from "../reader";
-import type { Settings } from "../types";
-import { checkEc2InstanceType } from "./common";
+import type { Cloud, Settings } from "../types";
+import { checkEc2InstanceType, rejectOnGcp } from "./common";
 
 const REPOSITORY = /^[A-Za-z0-9-]{1,39}\/[A-Za-z0-9._-]{1,100}$/;
 
-export function readDeployRunner(r: RawReader): Pick<Settings, "deployRunner"> {
+/** The runner is an EC2 instance inside the stack's VPC; the GCP footprint has none, so its keys must stay unset. */
+const GCP_NO_RUNNER = "the CI deploy runner is an EC2 instance and the GCP footprint creates none (on GCP you register the runner yourself)";
+
+export function readDeployRunner(r: RawReader, cloud: Cloud = "aws"): Pick<Settings, "deployRunner"> {
     const repository = r.text("deployRunnerRepository");
+    if (cloud === "gcp") {
+        rejectOnGcp("deployRunnerRepository", repository, repository === undefined, GCP_NO_RUNNER, "remove it and register a runner labelled openzro-<stack> (docs/promotion.md, \"GCP: a runner you register\")");
+        const type = r.text("deployRunnerInstanceType", DEFAULTS.deployRunnerInstanceType);
+        rejectOnGcp("deployRunnerInstanceType", type, type === DEFAULTS.deployRunnerInstanceType, GCP_NO_RUNNER, "remove it");
+        const token = r.secret("deployRunnerGithubToken");
+        rejectOnGcp("deployRunnerGithubToken", "[secret]", token === undefined, GCP_NO_RUNNER, "remove it with `pulumi config rm deployRunnerGithubToken`");
+        return {};
+    }
     const instanceType = checkEc2InstanceType(
         "deployRunnerInstanceType",
         r.text("deployRunnerInstanceType", DEFAULTS.deployRunnerInstanceType),

@@ -3,12 +3,35 @@ import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
 import { RawReader, scalarText } from "../reader";
 import type { Cloud, Settings } from "../types";
+import { rejectOnGcp } from "./common";
 
 const SET_EMAIL = "`pulumi config set --path 'alarmEmails[0]' oncall@example.com`";
 /** Deliberately plain: one @, no spaces, a dotted domain. SNS itself sends the confirmation that proves it. */
 const EMAIL = /^[^\s@]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
-export function readAlarms(r: RawReader): Settings["alarms"] {
+/** The alarms are CloudWatch alarms: the GCP footprint creates none, so a GCP stack must not believe it has them. */
+const GCP_NO_ALARMS = "the alarms are CloudWatch alarms and the GCP footprint creates no alerting (set up Cloud Monitoring alerts yourself, docs/runbook.md)";
+
+export function readAlarms(r: RawReader, cloud: Cloud = "aws"): Settings["alarms"] {
+    const alarms = readAlarmSettings(r);
+    if (cloud === "gcp") {
+        rejectOnGcp("alarmEmails", alarms.emails, alarms.emails.length === 0, GCP_NO_ALARMS, "remove it (`pulumi config rm alarmEmails`)");
+        const thresholds = [
+            ["alarmUnhealthyHosts", alarms.unhealthyHosts],
+            ["alarmAlb5xxPercent", alarms.alb5xxPercent],
+            ["alarmDbCpuPercent", alarms.dbCpuPercent],
+            ["alarmDbFreeStoragePercent", alarms.dbFreeStoragePercent],
+            ["alarmDbConnectionsPercent", alarms.dbConnectionsPercent],
+            ["alarmNatPortErrors", alarms.natPortErrors],
+        ] as const;
+        for (const [key, value] of thresholds) {
+            rejectOnGcp(key, value, value === DEFAULTS[key], GCP_NO_ALARMS, `remove it (\`pulumi config rm ${key}\`)`);
+        }
+    }
+    return alarms;
+}
+
+function readAlarmSettings(r: RawReader): Settings["alarms"] {
     return {
         emails: readEmails(r),
         unhealthyHosts: r.int("alarmUnhealthyHosts", { min: 0, max: 8 }, DEFAULTS.alarmUnhealthyHosts),
@@ -57,6 +80,15 @@ export function controllersPerZone(count: number, zones: number): number[] {
 export function readGameDay(r: RawReader, ctx: GameDayContext): Settings["gameDay"] {
     const enabled = r.bool("gameDay", DEFAULTS.gameDay);
     const stopMinutes = r.int("gameDayStopMinutes", { min: 2, max: 60 }, DEFAULTS.gameDayStopMinutes);
+    if (ctx.cloud === "gcp" && !enabled) {
+        rejectOnGcp(
+            "gameDayStopMinutes",
+            stopMinutes,
+            stopMinutes === DEFAULTS.gameDayStopMinutes,
+            "it times the AWS Fault Injection Service experiment; the GCP game day is run by hand",
+            "remove it and choose the stop time in the GCP game-day procedure (docs/runbook.md)",
+        );
+    }
     if (!enabled) return { enabled, stopMinutes };
     if (ctx.cloud !== "aws") {
         throw new ConfigError("gameDay", `builds an AWS Fault Injection Service experiment, not available with cloud ${ctx.cloud}`, true, "set gameDay to false and follow the GCP game-day procedure in docs/runbook.md");
