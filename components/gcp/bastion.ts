@@ -27,6 +27,12 @@ export interface BastionArgs {
 export class Bastion extends pulumi.ComponentResource {
     readonly instance: gcp.compute.Instance;
     readonly publicIp: pulumi.Output<string>;
+    /**
+     * The address connections dial through it, known only once the instance exists: the static address alone
+     * exists before the bastion does, and a command dialing through it would race the bastion's creation (on AWS
+     * the Elastic IP's association orders the same thing).
+     */
+    readonly sshHost: pulumi.Output<string>;
     /** Its SSH host key's public half: every connection through it pins it. */
     readonly hostPublicKey: pulumi.Output<string>;
 
@@ -59,6 +65,7 @@ export class Bastion extends pulumi.ComponentResource {
             }),
             gcpHostOptions(args.images.pinned, childOpts),
         );
+        this.sshHost = pulumi.all([this.publicIp, this.instance.id]).apply(([ip]) => ip);
         this.registerOutputs({ publicIp: this.publicIp });
     }
 }

@@ -112,7 +112,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
             user,
             privateKey,
             hostKey,
-            proxy: { host: bastion.publicIp, user, privateKey, hostKey: bastion.hostPublicKey },
+            proxy: { host: bastion.sshHost, user, privateKey, hostKey: bastion.hostPublicKey },
         });
         const gate = args.instanceGate;
         const privateIpOf = (instance: gcp.compute.Instance) => instance.networkInterfaces.apply((nics) => nics[0].networkIp);

@@ -147,6 +147,12 @@ describe("SSH host keys on GCP: generated, installed by cloud-init, pinned on ev
         }
     });
 
+    it("no command dials through the bastion before the bastion instance exists (its static address exists earlier)", () => {
+        const bastion = instanceOf(plan, "bastion");
+        const commands = plan.resources.filter((r) => r.type === COMMAND);
+        expect(commands.filter((c) => !c.dependencies.includes(bastion.urn)).map((c) => c.name)).toEqual([]);
+    });
+
     it("each host's metadata user-data installs exactly its own key pair and is a secret; the plan shows it redacted", () => {
         const instances = plan.resources.filter((r) => r.type === INSTANCE);
         const privates = new Set<string>();
