@@ -172,6 +172,7 @@ export const CONFIG_KEYS = {
     alarmNatPortErrors: spec("integer", "static"),
     gameDay: spec("boolean", "static"),
     gameDayStopMinutes: spec("integer", "static"),
+    metricsAgent: spec("boolean", "derived"),
     deployRunnerRepository: spec("string", "optional"),
     deployRunnerInstanceType: spec("string", "static"),
     deployRunnerGithubToken: spec("secret", "optional"),

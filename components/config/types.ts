@@ -232,6 +232,14 @@ export interface Settings {
         readonly stopMinutes: number;
     };
 
+    /**
+     * The cloud's own agent scrapes the daemons' Prometheus endpoints on each host (loopback only) and keeps the
+     * chosen metrics (components/host/render/metricsScrape.ts; on AWS the CloudWatch agent).
+     */
+    readonly metrics: {
+        readonly agent: boolean;
+    };
+
     /** Production reads the openZro version proven by this stack (`<org>/<project>/<stack>`). */
     readonly promoteFromStack?: string;
 

@@ -14,7 +14,7 @@ import { readDex, readOidc } from "./rules/identity";
 import { readLoadBalancer } from "./rules/load-balancer";
 import { readManagement, readStuns } from "./rules/management";
 import { readNetwork } from "./rules/network";
-import { readAlarms, readGameDay } from "./rules/operations";
+import { readAlarms, readGameDay, readMetrics } from "./rules/operations";
 import { readRelays } from "./rules/relays";
 import type { RelaySettings, Settings, StunServer } from "./types";
 import { relayStunUri } from "./naming";
@@ -83,6 +83,7 @@ export function validateSettings(raw: RawConfig): Settings {
             azCount: network.azCount,
             multiAz: database.multiAz,
         }),
+        metrics: readMetrics(r, core.cloud),
         ...(gcp ? { gcp } : {}),
     };
 }

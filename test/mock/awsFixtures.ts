@@ -85,6 +85,7 @@ export function awsTestSettings(overrides: Sections = {}): Settings {
             natPortErrors: 0,
         },
         gameDay: { enabled: false, stopMinutes: 10 },
+        metrics: { agent: true },
     };
     const merged: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(overrides)) {

@@ -19,6 +19,8 @@ export function gcpTestSettings(overrides: Sections = {}): Settings {
         bastion: { instanceType: "e2-micro" },
         ssh: { user: "ubuntu", allowedCidrs: ["198.51.100.0/24", "203.0.113.7/32", "2001:db8::/48"] },
         database: { instanceClass: "db-custom-4-8192" },
+        // The GCP footprint has no metrics agent yet (config rejects one).
+        metrics: { agent: false },
     });
     const withGcp: Settings = {
         ...base,

@@ -132,6 +132,7 @@ describe("validateSettings: a minimal valid stack", () => {
                 natPortErrors: 0,
             },
             gameDay: { enabled: false, stopMinutes: 10 },
+            metrics: { agent: true },
         };
         expect(valid()).toEqual(expected);
     });

@@ -88,6 +88,7 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
             natPortErrors: 0,
         },
         gameDay: { enabled: false, stopMinutes: 10 },
+        metrics: { agent: true },
     };
     const merged: Record<string, unknown> = { ...base };
     for (const [key, value] of Object.entries(patch)) {

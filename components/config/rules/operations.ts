@@ -124,3 +124,21 @@ export function readGameDay(r: RawReader, ctx: GameDayContext): Settings["gameDa
     }
     return { enabled, stopMinutes };
 }
+
+/**
+ * The metrics agent (components/aws/metricsAgent.ts): on by default on AWS, where the CloudWatch agent scrapes the
+ * daemons. The GCP footprint has no agent yet (the Ops Agent would be its counterpart), so asking for one there must
+ * fail rather than deploy hosts whose metrics nobody keeps.
+ */
+export function readMetrics(r: RawReader, cloud: Cloud): Settings["metrics"] {
+    const agent = r.bool("metricsAgent", cloud === "aws");
+    if (cloud === "gcp" && agent) {
+        throw new ConfigError(
+            "metricsAgent",
+            "is not available with cloud gcp yet: only the AWS footprint installs a metrics agent (the CloudWatch agent)",
+            agent,
+            "remove it (on GCP it defaults to false) or set it to false",
+        );
+    }
+    return { agent };
+}
