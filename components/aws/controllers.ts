@@ -22,6 +22,8 @@ export interface ControllersArgs {
     readonly provider: aws.Provider;
     /** The instance chain: controller i+1's instance waits for what this returns for controller i. */
     readonly afterInstance?: AfterInstance;
+    /** The metrics agent's policy (JSON, metricsAgent.ts): the controllers' role carries it. */
+    readonly metricsPolicy?: pulumi.Input<string>;
 }
 
 export interface ControllerHost {
@@ -64,6 +66,9 @@ export class Controllers extends pulumi.ComponentResource {
             { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${SSM_POLICY}` },
             childOpts,
         );
+        if (args.metricsPolicy !== undefined) {
+            new aws.iam.RolePolicy(`${name}-controller-metrics`, { role: role.id, policy: args.metricsPolicy }, childOpts);
+        }
         const profile = new aws.iam.InstanceProfile(
             `${name}-controller`,
             { role: role.name, tags: resourceTags("controllers", stack, "controller") },

@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Settings } from "../config/types";
 import { relayAddress, relayHostName } from "../config/naming";
+import { metricsAgentTarget } from "./metricsAgent";
+import { resourceTags } from "./tags";
 import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, RDS_GLOBAL_CA_BUNDLE_URL, SshRoute } from "../host/facts";
 import { Alarms } from "./alarms";
 import { UbuntuAmis } from "./ami";
@@ -103,10 +105,16 @@ export class AwsFootprint extends pulumi.ComponentResource {
         });
         const gate = args.instanceGate;
 
+        // The metrics agent's log group and permission (metricsAgent): created before the hosts that write to it.
+        const metrics = settings.metrics.agent
+            ? metricsAgentTarget(name, pulumi.getStack(), settings.region, resourceTags("monitoring", pulumi.getStack(), "metrics"), { parent: this, provider: primary })
+            : undefined;
+
         const controllers = new Controllers(
             name,
             {
                 settings,
+                ...(metrics ? { metricsPolicy: metrics.policy } : {}),
                 amis,
                 privateSubnetIds: network.privateSubnetIds,
                 securityGroupId: groups.controllersId,
@@ -164,6 +172,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
                     provider: providers.for(region),
                     dnsProvider: primary,
                     after: lastRelayGate,
+                    ...(metrics ? { metricsPolicy: metrics.policy } : {}),
                     gateOf: gate
                         ? (host, relay) =>
                               gate(
@@ -286,6 +295,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 unhealthyThreshold: settings.loadBalancer.unhealthyThreshold,
                 deregistrationDelaySeconds: settings.loadBalancer.deregistrationDelaySeconds,
             },
+            ...(metrics ? { metricsAgent: metrics.facts } : {}),
         };
 
         this.outputs = {

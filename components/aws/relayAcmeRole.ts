@@ -42,6 +42,8 @@ export interface RelayAcmeRoleArgs {
 /** IAM is global: the role, its inline policy and the instance profile the relay instance uses. */
 export class RelayAcmeRole extends pulumi.ComponentResource {
     readonly instanceProfileName: pulumi.Output<string>;
+    /** The role's id, for further inline policies (the metrics agent's). */
+    readonly roleId: pulumi.Output<string>;
 
     constructor(name: string, args: RelayAcmeRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("openzro:aws:RelayAcmeRole", name, {}, opts);
@@ -62,6 +64,7 @@ export class RelayAcmeRole extends pulumi.ComponentResource {
             { parent: this },
         );
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags: args.tags }, { parent: this });
+        this.roleId = role.id;
         this.instanceProfileName = profile.name;
         this.registerOutputs({ instanceProfileName: this.instanceProfileName });
     }

@@ -30,6 +30,8 @@ export interface RelayHostArgs {
     readonly dnsProvider: aws.Provider;
     /** The previous relay's gate (instance chain): this relay's instance changes only after it. */
     readonly after?: pulumi.Resource;
+    /** The metrics agent's policy (JSON, metricsAgent.ts): the relay's instance role carries it. */
+    readonly metricsPolicy?: pulumi.Input<string>;
 }
 
 export class RelayHost extends pulumi.ComponentResource {
@@ -54,6 +56,31 @@ export class RelayHost extends pulumi.ComponentResource {
         const acme = args.route53Acme
             ? new RelayAcmeRole(`${name}-acme`, { zoneId: args.zoneId, dnsName, tags }, { parent: this, provider: args.dnsProvider })
             : undefined;
+        // The metrics agent writes with the instance role: the ACME role when there is one, else a role of its own.
+        let metricsRoleId: pulumi.Input<string> | undefined;
+        let metricsProfile: pulumi.Input<string> | undefined;
+        if (args.metricsPolicy !== undefined && acme) {
+            metricsRoleId = acme.roleId;
+        } else if (args.metricsPolicy !== undefined) {
+            const role = new aws.iam.Role(
+                `${name}-role`,
+                {
+                    description: "openZro relay: the metrics agent's writes to its log group",
+                    assumeRolePolicy: JSON.stringify({
+                        Version: "2012-10-17",
+                        Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+                    }),
+                    tags,
+                },
+                { parent: this, provider: args.dnsProvider },
+            );
+            metricsRoleId = role.id;
+            metricsProfile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name, tags }, { parent: this, provider: args.dnsProvider }).name;
+        }
+        if (args.metricsPolicy !== undefined && metricsRoleId !== undefined) {
+            new aws.iam.RolePolicy(`${name}-metrics`, { role: metricsRoleId, policy: args.metricsPolicy }, { parent: this, provider: args.dnsProvider });
+        }
+        const instanceProfile = acme ? acme.instanceProfileName : metricsProfile;
         const hostArgs = {
             instanceType: args.relay.instanceType,
             ami: args.ami,
@@ -65,7 +92,7 @@ export class RelayHost extends pulumi.ComponentResource {
             hostKey,
             rootVolumeGb: args.rootVolumeGb,
             tags,
-            ...(acme ? { iamInstanceProfile: acme.instanceProfileName } : {}),
+            ...(instanceProfile !== undefined ? { iamInstanceProfile: instanceProfile } : {}),
         };
         this.instance = new aws.ec2.Instance(`${name}-host`, hostInstanceArgs(hostArgs), hostInstanceOptions(hostArgs, { ...childOpts, ...chainedAfter(args.after) }));
         const eip = new aws.ec2.Eip(`${name}-ip`, { domain: "vpc", instance: this.instance.id, tags }, { ...childOpts, dependsOn: [args.internetGateway] });

@@ -32,6 +32,8 @@ export interface RelayRegionArgs {
     readonly after?: pulumi.Resource;
     /** Creates a relay's gate once its host exists; the next relay's instance waits for it. */
     readonly gateOf?: (host: RelayHost, relay: RelaySettings) => pulumi.Resource | undefined;
+    /** The metrics agent's policy (JSON): every relay's instance role carries it. */
+    readonly metricsPolicy?: pulumi.Input<string>;
 }
 
 export class RelayRegion extends pulumi.ComponentResource {
@@ -105,6 +107,7 @@ export class RelayRegion extends pulumi.ComponentResource {
                     provider: args.provider,
                     dnsProvider: args.dnsProvider,
                     after: previousGate,
+                    ...(args.metricsPolicy !== undefined ? { metricsPolicy: args.metricsPolicy } : {}),
                 },
                 { parent: this },
             );

@@ -23,6 +23,8 @@ import { Payload, PayloadFile } from "./bundle";
 import { renderPostgresCa } from "./render/hostFiles";
 import { scriptsFor } from "./bundle-scripts";
 import { HOST_WAITS, RUN_LIMIT_SECONDS, drainTimings } from "./rollout";
+import { metricsAgentVars } from "./metricsAgent";
+import type { MetricsAgentFacts } from "./facts";
 
 export type HostRole = "controller" | "relay";
 
@@ -213,6 +215,8 @@ export interface ConvergeHost {
     readonly clusterPeers: readonly string[];
     /** Controllers, when the footprint hands the database's server CA over as a URL: converge.sh downloads it. */
     readonly databaseCaUrl?: string;
+    /** The cloud's metrics agent this host runs (FootprintFacts.metricsAgent); absent: none. */
+    readonly metricsAgent?: MetricsAgentFacts["kind"];
 }
 
 function list(items: readonly string[]): string {
@@ -253,6 +257,11 @@ export function convergeVars(
     const packages = hostPackages(settings, host.role);
     const timings = drainTimings(lb);
     const controller = host.role === "controller";
+    const agent = metricsAgentVars(host.metricsAgent);
+    // The agent runs after the daemons it scrapes; it has no local health check (it only pushes), so converge.sh
+    // enables and starts it and waits for nothing.
+    const units = [...services.map((s) => s.unit), ...(agent.OZ_AGENT_UNIT ? [agent.OZ_AGENT_UNIT] : [])];
+    const packageUnits = { ...packages.units, ...(agent.OZ_AGENT_PACKAGE ? { [agent.OZ_AGENT_PACKAGE]: agent.OZ_AGENT_UNIT } : {}) };
     return {
         OZ_HOST_NAME: host.name,
         OZ_ROLE: host.role,
@@ -263,13 +272,13 @@ export function convergeVars(
         OZ_KEY_URL: OPENZRO_KEY_URL,
         OZ_PINNED_PACKAGES: list(packages.pinned),
         OZ_SYSTEM_PACKAGES: list(packages.system),
-        OZ_PACKAGE_UNITS: entries(Object.entries(packages.units)),
+        OZ_PACKAGE_UNITS: entries(Object.entries(packageUnits)),
         OZ_DASHBOARD_PACKAGE: controller ? DASHBOARD_PACKAGE : "",
         OZ_DASHBOARD_ROOT: controller ? DASHBOARD_ROOT : "",
         OZ_DASHBOARD_ENV_FILE: controller ? DASHBOARD_ENV_PATH : "",
         OZ_NGINX_DEFAULT_SITE: controller && os === "debian" ? "/etc/nginx/sites-enabled/default" : "",
         OZ_DIRECTORIES: list(hostDirectories(settings, host.role).map((d) => `${d.path}:${d.owner}:${d.group}:${d.mode}`)),
-        OZ_SERVICES: list(services.map((s) => s.unit)),
+        OZ_SERVICES: list(units),
         // A unit with several checks appears once per check; converge.sh waits for each in order.
         OZ_HEALTH_CHECKS: entries(services.flatMap((s) => s.checks.map((check) => [s.unit, check] as const))),
         OZ_QUORUM_UNITS: list(services.filter((s) => s.quorumBound).map((s) => s.unit)),
@@ -285,6 +294,7 @@ export function convergeVars(
         OZ_DB_CA_URL: controller ? (host.databaseCaUrl ?? "") : "",
         OZ_DB_CA_FILE: controller ? POSTGRES_CA_PATH : "",
         OZ_DB_CA_UNITS: controller ? "openzro-management" : "",
+        ...agent,
     };
 }
 
@@ -338,6 +348,12 @@ const PREPARE_VARS = [
     "OZ_KEY_URL",
     "OZ_PINNED_PACKAGES",
     "OZ_SYSTEM_PACKAGES",
+    "OZ_AGENT_PACKAGE",
+    "OZ_AGENT_VERSION",
+    "OZ_AGENT_DEB_URL",
+    "OZ_AGENT_KEY_URL",
+    "OZ_AGENT_KEY_FINGERPRINT",
+    "OZ_AGENT_CACHE_DIR",
 ] as const;
 
 /**

@@ -114,11 +114,27 @@ export interface InstanceGateHost {
 /** Creates the gate of a host: a command that finishes once the host is back and healthy after a change. */
 export type InstanceGateFactory = (host: InstanceGateHost, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
 
+/**
+ * The cloud's metrics agent on every controller and relay (absent: none). The footprint creates where the metrics
+ * go and grants the hosts exactly that; the host layer installs the agent and renders its configuration.
+ */
+export interface MetricsAgentFacts {
+    /** The CloudWatch agent (AWS): Prometheus scrapes turned into CloudWatch metrics through EMF log events. */
+    readonly kind: "cloudwatch";
+    /** CloudWatch Logs group the agent writes its EMF events to (created by the footprint, with retention). */
+    readonly logGroupName: string;
+    /** That log group's region: every host writes there, relays in other regions too. */
+    readonly region: string;
+    /** CloudWatch namespace of the kept metrics (one per stack). */
+    readonly namespace: string;
+}
+
 export interface FootprintFacts {
     readonly controllers: readonly ControllerFacts[];
     readonly relays: readonly RelayFacts[];
     readonly database: DatabaseFacts;
     readonly loadBalancer: LoadBalancerFacts;
+    readonly metricsAgent?: MetricsAgentFacts;
 }
 
 /**

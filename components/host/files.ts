@@ -1,6 +1,7 @@
 // A file the host layer writes on a host, and the signatures of the renderers that produce them.
 // Renderers are pure: plain values in, file content out. The host layer calls them twice per host:
 // once with real secrets (shipped, as a secret Output) and once with REDACTED (the offline plan's hosts/).
+import type { MetricsAgentFacts } from "./facts";
 
 /** systemd units a file belongs to; a changed file restarts exactly these. */
 export type ServiceName =
@@ -10,7 +11,8 @@ export type ServiceName =
     | "nginx"
     | "nats-server"
     | "redis-server"
-    | "coturn";
+    | "coturn"
+    | "amazon-cloudwatch-agent";
 
 export interface HostFile {
     /** Absolute path on the host. */
@@ -68,4 +70,6 @@ export interface RenderTopology {
     readonly grpcBackend?: "h2c" | "tls";
     /** PEM of nginx's self-signed certificate for the TLS gRPC listener (public); required with grpcBackend "tls". */
     readonly nginxGrpcTlsCertificate?: string;
+    /** The cloud's metrics agent (FootprintFacts.metricsAgent); absent: no agent files. */
+    readonly metricsAgent?: MetricsAgentFacts;
 }

@@ -139,6 +139,7 @@ export class HostLayer extends pulumi.ComponentResource {
         const grpcBackend = lb.grpcBackend ?? "h2c";
         const version = pulumi.output(args.openzroVersion);
         const grpcTls = grpcBackend === "tls" ? nginxGrpcTls(name, this) : undefined;
+        const metricsAgent = facts.metricsAgent;
 
         const serverCa = facts.database.serverCa;
         if ((serverCa.pem === undefined) === (serverCa.url === undefined)) {
@@ -166,6 +167,7 @@ export class HostLayer extends pulumi.ComponentResource {
                 },
                 proxyCidrs,
                 ...(grpcBackend === "tls" ? { grpcBackend, nginxGrpcTlsCertificate: grpcCertificate } : {}),
+                ...(metricsAgent ? { metricsAgent } : {}),
             }));
 
         // Management's own role (DATABASE_APP_ROLE): alphanumeric, so it needs no quoting in DSNs or .pgpass.
@@ -204,6 +206,7 @@ export class HostLayer extends pulumi.ComponentResource {
         // and only the one secret they use.
         const relayTopology = pulumi.all(facts.relays.map((r) => r.publicIp)).apply((relayIps) => ({
             relays: facts.relays.map((r, i) => ({ name: r.name, dnsName: r.dnsName, publicIp: relayIps[i] })),
+            ...(metricsAgent ? { metricsAgent } : {}),
         }));
         const relaySecrets: pulumi.Output<RenderSecrets> = s.relayAuthSecret.apply((relayAuthSecret) => ({
             ...redactedSecrets(settings),
@@ -228,6 +231,7 @@ export class HostLayer extends pulumi.ComponentResource {
         const digestByHost: Record<string, pulumi.Output<string>> = {};
         const verifyStdinByHost: Record<string, pulumi.Output<string>> = {};
         const prepareStdinByHost: Record<string, pulumi.Output<string>> = {};
+        const agentOf = metricsAgent ? { metricsAgent: metricsAgent.kind } : {};
         for (const h of hosts) {
             const convergeHost: pulumi.Output<ConvergeHost> =
                 h.role === "controller"
@@ -236,13 +240,14 @@ export class HostLayer extends pulumi.ComponentResource {
                           name: h.name,
                           clusterPeers: clusterPeers(settings, t.controllers.map((c) => c.privateIp), h.index),
                           ...(serverCa.url !== undefined ? { databaseCaUrl: serverCa.url } : {}),
+                          ...agentOf,
                       }))
-                    : pulumi.output({ role: h.role, name: h.name, clusterPeers: [] });
+                    : pulumi.output({ role: h.role, name: h.name, clusterPeers: [], ...agentOf });
             const redactedFiles = filesOf(h.role, h.index, redacted);
             const realFiles = filesOf(h.role, h.index, h.role === "controller" ? realSecrets : relaySecrets);
             redactedByHost[h.name] = redactedFiles;
             prepareStdinByHost[h.name] = version.apply((v) =>
-                renderPayloadScript(preparePayload(settings, { role: h.role, name: h.name, clusterPeers: [] }, v, lb, scripts)),
+                renderPayloadScript(preparePayload(settings, { role: h.role, name: h.name, clusterPeers: [], ...agentOf }, v, lb, scripts)),
             );
             stdinByHost[h.name] = pulumi.secret(
                 pulumi

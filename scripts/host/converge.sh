@@ -26,6 +26,8 @@ OZ_SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$OZ_SCRIPT_DIR/lib/health.sh"
 # shellcheck source=lib/dbca.sh
 . "$OZ_SCRIPT_DIR/lib/dbca.sh"
+# shellcheck source=lib/agent.sh
+. "$OZ_SCRIPT_DIR/lib/agent.sh"
 
 # The payload unpacks under umask 077; files this script and the tools it runs create (apt lists, the
 # dashboard's rendered assets) must stay readable by the services, so start from the usual 022. Files with
@@ -105,6 +107,12 @@ plan_packages() {
             changed_packages+=("$pkg")
         fi
     done
+    # The metrics agent: its verified package from the cache (oz_agent_fetch ran first), by path. prepare has
+    # nothing to download for it (the cache is its download).
+    if [ "$mode" != prepare ] && oz_agent_enabled && ! oz_agent_current; then
+        install_specs+=("$(oz_agent_deb)")
+        changed_packages+=("$OZ_AGENT_PACKAGE")
+    fi
 }
 
 plan_files() {
@@ -319,7 +327,14 @@ wait_services() {
     done
 }
 
+# The agent's package: downloaded and verified into the cache (prepare), or found there (every other mode but verify).
+fetch_agent() {
+    if oz_agent_fetch; then note "downloaded and verified: $OZ_AGENT_PACKAGE $OZ_AGENT_VERSION"; fi
+    return 0
+}
+
 if [ "$mode" = prepare ]; then
+    fetch_agent
     plan_packages
     oz_repo_converge
     [ "$OZ_REPO_CHANGED" = 1 ] && note "package repository configured"
@@ -339,6 +354,7 @@ fi
 
 # A CA handed over as a URL becomes one more payload file (changes restart management like any other file).
 oz_db_ca_download "$payload_dir"
+fetch_agent
 plan_packages
 plan_files
 plan_restarts

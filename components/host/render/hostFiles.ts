@@ -1,6 +1,6 @@
 // Every file a controller or a relay gets, with its path, ownership, mode and the services it restarts.
 // The host layer calls these twice per host: with real secrets (shipped) and with REDACTED (offline plan).
-import { relayDnsName } from "../../config/naming";
+import { relayDnsName, relayHostName } from "../../config/naming";
 import { Settings } from "../../config/types";
 import { HostFile, REDACTED, RenderSecrets, RenderTopology, ServiceName } from "../files";
 import { renderDashboardEnv } from "./dashboardEnv";
@@ -30,6 +30,9 @@ import { StunServerOptions, renderStunServerConf } from "./stunServer";
 import { renderManagementDropIn, renderRelayDropIn, renderSignalDropIn } from "./systemd";
 import { controllerAt } from "./topology";
 import { POSTGRES_CA_PATH } from "./paths";
+import { CLOUDWATCH_AGENT_CONFIG_PATH, CLOUDWATCH_PROMETHEUS_CONFIG_PATH, renderCloudwatchAgentConfig } from "./cloudwatchAgent";
+import { MetricsHostRole, ScrapeConfigOptions, renderScrapeConfig } from "./metricsScrape";
+import type { MetricsAgentFacts } from "../facts";
 
 const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----\r?\n[A-Za-z0-9+/=\r\n]+-----END CERTIFICATE-----/g;
 
@@ -91,6 +94,23 @@ export function renderNginxGrpcTlsFiles(topology: RenderTopology, secrets: Rende
     ];
 }
 
+/**
+ * The metrics agent's files (none without one): the scrape configuration and the agent's own. Public (no secret),
+ * read by the agent's user, and a change restarts only the agent.
+ */
+export function renderMetricsAgentFiles(
+    role: MetricsHostRole,
+    hostName: string,
+    facts: MetricsAgentFacts | undefined,
+    options: ScrapeConfigOptions = {},
+): HostFile[] {
+    if (facts === undefined) return [];
+    return [
+        file(CLOUDWATCH_PROMETHEUS_CONFIG_PATH, renderScrapeConfig(role, hostName, options), ROOT_PUBLIC, ["amazon-cloudwatch-agent"], false),
+        file(CLOUDWATCH_AGENT_CONFIG_PATH, renderCloudwatchAgentConfig(role, facts), ROOT_PUBLIC, ["amazon-cloudwatch-agent"], false),
+    ];
+}
+
 /** The systemd drop-ins of a controller (management, signal) or a relay. */
 export function renderSystemdDropIns(settings: Settings, role: "controller" | "relay"): HostFile[] {
     const dropIn = (unit: OpenzroUnit, content: string) => file(dropInPath(unit), content, ROOT_PUBLIC, [unit], false);
@@ -124,6 +144,7 @@ export function renderControllerFiles(
         file(NGINX_MAIN_CONF_PATH, renderNginxMainConf(os), ROOT_PUBLIC, ["nginx"], false),
         file(NGINX_SITE_PATH, renderNginxSite(settings, topology, options.nginx), ROOT_PUBLIC, ["nginx"], false),
         ...renderNginxGrpcTlsFiles(topology, secrets),
+        ...renderMetricsAgentFiles("controller", topology.controllers[controllerIndex].name, topology.metricsAgent),
     ];
     if (topology.database.serverCaPem !== undefined) {
         // The database's server CA (not secret). Handed over as URL instead, converge.sh downloads it to this path.
@@ -149,7 +170,7 @@ export interface RelayRenderOptions {
 /** A relay's files need the relays only: nothing of the controllers or the database (its install waits for neither). */
 export function renderRelayFiles(
     settings: Settings,
-    topology: Pick<RenderTopology, "relays">,
+    topology: Pick<RenderTopology, "relays" | "metricsAgent">,
     relayIndex: number,
     secrets: RenderSecrets,
     options: RelayRenderOptions = {},
@@ -167,5 +188,6 @@ export function renderRelayFiles(
         ...renderSystemdDropIns(settings, "relay"),
         // Public (no secret); coturn runs as turnserver and only reads it.
         file(stunServerConfPath(settings.hosts.osFamily), renderStunServerConf(options.stun), ROOT_PUBLIC, ["coturn"], false),
+        ...renderMetricsAgentFiles("relay", relayHostName(relay.name), topology.metricsAgent),
     ];
 }

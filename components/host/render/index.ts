@@ -48,7 +48,17 @@ export { NATS_CLUSTER_NAME, NATS_MONITOR_PORT, NATS_ROUTE_USER, renderNatsServer
 export type { NatsServerConfOptions } from "./natsServer";
 export { renderRedisConf } from "./redis";
 export type { RedisConfOptions } from "./redis";
-export { renderControllerFiles, renderNginxGrpcTlsFiles, renderRelayFiles, renderSystemdDropIns } from "./hostFiles";
+export { renderControllerFiles, renderMetricsAgentFiles, renderNginxGrpcTlsFiles, renderRelayFiles, renderSystemdDropIns } from "./hostFiles";
+export { HOST_LABEL, KEPT_METRICS, renderScrapeConfig, scrapeTargets } from "./metricsScrape";
+export type { KeptMetric, MetricsHostRole, ScrapeConfigOptions, ScrapeJob, ScrapeTarget } from "./metricsScrape";
+export {
+    CLOUDWATCH_AGENT_CONFIG_PATH,
+    CLOUDWATCH_AGENT_DIR,
+    CLOUDWATCH_AGENT_UNIT,
+    CLOUDWATCH_PROMETHEUS_CONFIG_PATH,
+    cloudwatchAgentConfig,
+    renderCloudwatchAgentConfig,
+} from "./cloudwatchAgent";
 export type { ControllerRenderOptions } from "./hostFiles";
 export { NGINX_MAIN_CONF_PATH, NGINX_WORKER_CONNECTIONS, renderNginxMainConf } from "./nginxMain";
 export type { NginxMainConfOptions } from "./nginxMain";
