@@ -83,7 +83,7 @@ export function validateSettings(raw: RawConfig): Settings {
             azCount: network.azCount,
             multiAz: database.multiAz,
         }),
-        metrics: readMetrics(r, core.cloud),
+        metrics: readMetrics(r, core.cloud, core.hosts.osFamily),
         ...(gcp ? { gcp } : {}),
     };
 }

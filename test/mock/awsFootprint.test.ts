@@ -229,7 +229,8 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
         });
 
         it("attaches an instance profile whose role has AmazonSSMManagedInstanceCore", () => {
-            const profiles = e.ofType("aws:iam/instanceProfile:InstanceProfile");
+            // The relays' profiles (the metrics agent's role) are theirs; the controllers share one.
+            const profiles = e.ofType("aws:iam/instanceProfile:InstanceProfile").filter((p) => e.inputs(p).tags.Component === "controllers");
             expect(profiles).toHaveLength(1);
             for (const c of controllers()) {
                 expect(e.inputs(c).iamInstanceProfile).toBe(e.state(profiles[0]).name);
@@ -313,8 +314,18 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
         const relayInstances = () => e.ofType(TYPES.instance).filter((i) => e.inputs(i).tags.Component === "relays");
         const regionOf: Record<string, string> = { fra: "eu-central-1", use: "us-east-1", use2: "us-east-1", bom: "ap-south-1" };
 
-        it("gives relays no instance role with relayTls letsencrypt (no credentials on an internet-facing host)", () => {
-            expect(relayInstances().map((i) => e.inputs(i).iamInstanceProfile)).toEqual([undefined, undefined, undefined, undefined]);
+        it("gives relays with relayTls letsencrypt no credentials but the metrics agent's writes to its log group", () => {
+            const profiles = e.ofType("aws:iam/instanceProfile:InstanceProfile");
+            const policies = e.ofType("aws:iam/rolePolicy:RolePolicy");
+            for (const relay of relayInstances()) {
+                const profile = profiles.find((p) => e.state(p).name === e.inputs(relay).iamInstanceProfile)!;
+                expect(profile).toBeDefined();
+                const role = e.ofType("aws:iam/role:Role").find((r) => e.state(r).name === e.inputs(profile).role)!;
+                const own = policies.filter((p) => e.inputs(p).role === role.id).map((p) => JSON.parse(e.inputs(p).policy));
+                const actions = own.flatMap((d) => d.Statement.flatMap((s: { Action: string | string[] }) => ([] as string[]).concat(s.Action)));
+                expect(actions.sort()).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+                expect(e.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => e.inputs(a).role === e.state(role).name)).toEqual([]);
+            }
         });
 
         it("runs one host per relay, each on its own region's provider", () => {
@@ -334,7 +345,9 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
                 const descendants = e.all.filter((r) => r.custom && r.type.startsWith("aws:") && e.mocks.recorder.ancestorsOf(r.urn).some((a) => a.urn === component.urn));
                 expect(descendants.length).toBeGreaterThan(10);
                 for (const r of descendants) {
-                    const expected = r.type === TYPES.record ? e.providerFor("eu-central-1") : e.providerFor(region);
+                    // IAM is global: the relays' roles live with the primary provider, like the DNS records.
+                    const global = r.type === TYPES.record || r.type.startsWith("aws:iam/");
+                    const expected = global ? e.providerFor("eu-central-1") : e.providerFor(region);
                     expect({ name: r.name, provider: r.provider }).toEqual({ name: r.name, provider: expected });
                 }
             }

@@ -275,7 +275,23 @@ describe("HostLayer under the mock runtime", () => {
             expect(inputs.update).toBe(inputs.create);
             expect(isSecretWrapper(prepare.inputs.stdin)).toBe(false);
             expect(Object.keys(vars(inputs.stdin)).sort()).toEqual(
-                ["OZ_HOST_NAME", "OZ_KEY_URL", "OZ_OS_FAMILY", "OZ_PINNED_PACKAGES", "OZ_REPO_URL", "OZ_ROLE", "OZ_SYSTEM_PACKAGES", "OZ_VERSION"],
+                [
+                    // The metrics agent's download (empty here: these facts hand over no agent).
+                    "OZ_AGENT_CACHE_DIR",
+                    "OZ_AGENT_DEB_URL",
+                    "OZ_AGENT_KEY_FINGERPRINT",
+                    "OZ_AGENT_KEY_URL",
+                    "OZ_AGENT_PACKAGE",
+                    "OZ_AGENT_VERSION",
+                    "OZ_HOST_NAME",
+                    "OZ_KEY_URL",
+                    "OZ_OS_FAMILY",
+                    "OZ_PINNED_PACKAGES",
+                    "OZ_REPO_URL",
+                    "OZ_ROLE",
+                    "OZ_SYSTEM_PACKAGES",
+                    "OZ_VERSION",
+                ],
             );
             expect(unpack(inputs.stdin)["manifest.tsv"]).toBe("");
         }

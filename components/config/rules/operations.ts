@@ -2,7 +2,7 @@
 import { ConfigError } from "../errors";
 import { DEFAULTS } from "../keys";
 import { RawReader, scalarText } from "../reader";
-import type { Cloud, Settings } from "../types";
+import type { Cloud, OsFamily, Settings } from "../types";
 import { rejectOnGcp } from "./common";
 
 const SET_EMAIL = "`pulumi config set --path 'alarmEmails[0]' oncall@example.com`";
@@ -130,8 +130,8 @@ export function readGameDay(r: RawReader, ctx: GameDayContext): Settings["gameDa
  * daemons. The GCP footprint has no agent yet (the Ops Agent would be its counterpart), so asking for one there must
  * fail rather than deploy hosts whose metrics nobody keeps.
  */
-export function readMetrics(r: RawReader, cloud: Cloud): Settings["metrics"] {
-    const agent = r.bool("metricsAgent", cloud === "aws");
+export function readMetrics(r: RawReader, cloud: Cloud, osFamily: OsFamily): Settings["metrics"] {
+    const agent = r.bool("metricsAgent", cloud === "aws" && osFamily === "debian");
     if (cloud === "gcp" && agent) {
         throw new ConfigError(
             "metricsAgent",
@@ -139,6 +139,9 @@ export function readMetrics(r: RawReader, cloud: Cloud): Settings["metrics"] {
             agent,
             "remove it (on GCP it defaults to false) or set it to false",
         );
+    }
+    if (osFamily === "rhel" && agent) {
+        throw new ConfigError("metricsAgent", "needs osFamily debian: the CloudWatch agent is installed from Amazon's .deb", agent, "remove it (with osFamily rhel it defaults to false) or use osFamily debian");
     }
     return { agent };
 }
