@@ -199,6 +199,8 @@ describe("topology from a plan", () => {
         network: { vpcCidr: "10.40.0.0/16", azCount: 3 },
         database: { username: "openzro_admin" },
         relays: [{ name: "us-east", region: "us-east-1", instanceType: "t3.small" }],
+        region: "us-east-1",
+        metrics: { agent: false },
     } as unknown as Settings;
     const file = (p: string, content = "x"): HostFile => ({ path: p, content, mode: "0640", owner: "root", group: "openzro", restarts: [], secret: false });
     const plan: PlanLike = {
@@ -218,6 +220,15 @@ describe("topology from a plan", () => {
             database: { host: "openzro-db.abc.us-east-1.rds.amazonaws.com", port: 5432, user: "openzro_admin", mainDatabase: "openzro" },
             proxyCidrs: planSubnets("10.40.0.0/16", 3).public,
         });
+    });
+
+    test("hands over the metrics agent the plan created the log group for, and none without it", () => {
+        const group = { type: "aws:cloudwatch/logGroup:LogGroup", name: "openzro-metrics", state: { name: "/openzro/staging/metrics" } };
+        const withAgent = { ...plan, settings: { ...settings, metrics: { agent: true } }, resources: [...plan.resources, group] };
+        expect(topologyFromPlan(withAgent).metricsAgent).toEqual({ kind: "cloudwatch", logGroupName: "/openzro/staging/metrics", region: "us-east-1", namespace: "openZro/staging" });
+        expect(topologyFromPlan(plan).metricsAgent).toBeUndefined();
+        expect(() => topologyFromPlan({ ...withAgent, resources: plan.resources })).toThrow(/one metrics log group/);
+        expect(() => topologyFromPlan({ ...plan, resources: [...plan.resources, group] })).toThrow(/metricsAgent is off/);
     });
 
     test("a relay without its own Elastic IP, or a database endpoint without a port, is an error", () => {

@@ -2,6 +2,7 @@
 // what `pulumi up` would create, on which provider, with which properties, and what it hands to the host layer.
 import * as pulumi from "@pulumi/pulumi";
 import { AwsFootprint } from "../../components/aws/footprint";
+import { scrapeTargets } from "../../components/host/render";
 import type { Settings } from "../../components/config/types";
 import type { PlanMocks } from "../../scripts/plan/mocks";
 import { isSecretWrapper, RecordedResource, resolveInput, runComponent, unwrapSecrets } from "../support";
@@ -393,6 +394,50 @@ describe("AWS footprint, production shape (3 controllers, 4 relays in 3 regions)
         it("puts each region's key pair in that region", () => {
             const pairs = e.ofType(TYPES.keyPair);
             expect(pairs.map((p) => p.provider).sort()).toEqual(["ap-south-1", "eu-central-1", "us-east-1"].map((r) => e.providerFor(r)).sort());
+        });
+    });
+
+    describe("metrics agent", () => {
+        const groupArn = "arn:aws:logs:eu-central-1:123456789012:log-group:/openzro/production/metrics";
+
+        it("creates one log group in the primary region, with a retention, and hands it to the hosts", () => {
+            const groups = e.ofType("aws:cloudwatch/logGroup:LogGroup").filter((g) => e.inputs(g).name === e.footprint.facts.metricsAgent?.logGroupName);
+            expect(groups).toHaveLength(1);
+            expect(groups[0].provider).toBe(e.providerFor("eu-central-1"));
+            // Never kept forever (0/absent), and short: the metrics themselves live in CloudWatch for 15 months.
+            expect(e.inputs(groups[0]).retentionInDays).toBeGreaterThan(0);
+            expect(e.inputs(groups[0]).retentionInDays).toBeLessThanOrEqual(30);
+            expect(e.footprint.facts.metricsAgent).toMatchObject({ kind: "cloudwatch", region: "eu-central-1", namespace: "openZro/production" });
+        });
+
+        it("lets every host's instance role write to that log group and nothing else", () => {
+            const profiles = e.ofType("aws:iam/instanceProfile:InstanceProfile");
+            const roles = e.ofType("aws:iam/role:Role");
+            const hosts = e.ofType(TYPES.instance).filter((i) => ["controllers", "relays"].includes(e.inputs(i).tags.Component));
+            expect(hosts).toHaveLength(7);
+            for (const host of hosts) {
+                const profile = profiles.find((p) => e.state(p).name === e.inputs(host).iamInstanceProfile)!;
+                const role = roles.find((r) => e.state(r).name === e.inputs(profile).role)!;
+                const statements = e
+                    .ofType("aws:iam/rolePolicy:RolePolicy")
+                    .filter((p) => e.inputs(p).role === role.id)
+                    .flatMap((p) => JSON.parse(e.inputs(p).policy).Statement as { Action: string[]; Resource: string[] }[])
+                    .filter((st) => st.Action.some((a) => a.startsWith("logs:")));
+                expect(statements).toHaveLength(1);
+                expect(statements[0].Action.sort()).toEqual(["logs:CreateLogStream", "logs:PutLogEvents"]);
+                // The mock's ARN for the group (region/account of the mocks); the document names it and its streams only.
+                expect(statements[0].Resource.every((r) => r.replace(/arn:aws:logs:[^:]+:\d+:/, "arn:aws:logs:eu-central-1:123456789012:").startsWith(groupArn))).toBe(true);
+            }
+        });
+
+        it("opens no metrics port: every scrape target is reachable on the host's loopback only", () => {
+            const ports = [...scrapeTargets("controller"), ...scrapeTargets("relay")].map((t) => t.port);
+            for (const rule of e.ofType(TYPES.ingress).map((r) => e.inputs(r))) {
+                const all = rule.ipProtocol === "-1";
+                for (const port of ports) {
+                    expect({ rule: `${rule.ipProtocol}/${rule.fromPort}-${rule.toPort}`, port, covers: all || (rule.fromPort <= port && port <= rule.toPort) }).toMatchObject({ covers: false });
+                }
+            }
         });
     });
 

@@ -7,10 +7,11 @@ set -euo pipefail
 # The services the rendered files are proven against, the shell linter, and what the Debian-root converge test
 # needs (debootstrap for the root, apt-utils + gnupg + dpkg-deb for the signed local package repository, openssl
 # for the PostgreSQL and relay test certificates, iproute2/util-linux for the isolated network namespace, coturn
-# for the STUN server the relay hosts run).
+# for the STUN server the relay hosts run, prometheus for promtool and a real scrape of the rendered scrape
+# configuration: about 96 MB installed, the only way to prove the metrics agent's targets against a real scraper).
 PACKAGES=(
     nginx nats-server redis-server postgresql shellcheck debootstrap
-    apt-utils gnupg openssl iproute2 util-linux coturn
+    apt-utils gnupg openssl iproute2 util-linux coturn prometheus
 )
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -7,6 +7,7 @@ import { controllerHostname, controllerName, relayDnsName, relayHostName } from 
 import { planSubnets } from "../../../components/config/cidr";
 import type { Settings } from "../../../components/config/types";
 import { DATABASE_NAMES } from "../../../components/host/facts";
+import { metricsNamespace } from "../../../components/aws/metricsAgent";
 import type { HostFile, RenderTopology } from "../../../components/host/files";
 
 /** The parts of a PlanResult this needs (structural, so tests can hand-build one). */
@@ -52,7 +53,21 @@ export function topologyFromPlan(plan: PlanLike): RenderTopology {
         relays: s.relays.map((r) => ({ name: r.name, dnsName: relayDnsName(r.name, s.domain), publicIp: relayPublicIp(plan, r.name) })),
         database: { host: db.host, port: db.port, user: s.database.username, mainDatabase: DATABASE_NAMES.main },
         proxyCidrs: planSubnets(s.network.vpcCidr, s.network.azCount).public,
+        ...metricsAgentFromPlan(plan),
     };
+}
+
+/** The metrics agent the footprint handed over: its log group as the plan created it (none: no agent). */
+export function metricsAgentFromPlan(plan: PlanLike): Pick<RenderTopology, "metricsAgent"> {
+    const groups = plan.resources.filter((r) => r.type === "aws:cloudwatch/logGroup:LogGroup" && /^\/openzro\/[^/]+\/metrics$/.test(String(r.state.name)));
+    if (!plan.settings.metrics.agent) {
+        if (groups.length > 0) throw new Error("the plan has a metrics log group but metricsAgent is off");
+        return {};
+    }
+    if (groups.length !== 1) throw new Error(`expected one metrics log group in the plan, found ${groups.length}`);
+    const logGroupName = String(groups[0].state.name);
+    const stack = logGroupName.split("/")[2];
+    return { metricsAgent: { kind: "cloudwatch", logGroupName, region: plan.settings.region, namespace: metricsNamespace(stack) } };
 }
 
 /**
