@@ -4,9 +4,11 @@
 // installs from that download with no network, restarts only what changed and waits for health.
 import * as fs from "fs";
 import * as path from "path";
+import { execFileSync } from "child_process";
+import { AGENT_CACHE_DIR, CLOUDWATCH_AGENT_VERSION } from "../../components/host/metricsAgent";
 import type { HostFile } from "../../components/host/files";
 import { ProcessGroup } from "./harness/processes";
-import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_DIR_IN_ROOT, REPO_URL, StandInHost } from "./harness/stand-in-host";
+import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_DIR_IN_ROOT, REPO_URL, StandInHost, standInAgentEnv } from "./harness/stand-in-host";
 import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { actions, changedPaths, controllerPayload, controllerPreparePayload, snapshot } from "./support/converge";
 import { loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
@@ -30,16 +32,20 @@ const TEST_ENV = {
 };
 const WATCHED = ["/etc", "/usr/share/openzro-dashboard", "/var/lib/openzro", "/var/cache/apt/archives"];
 const ARCHIVES = "/var/cache/apt/archives";
+const AGENT_CACHE = AGENT_CACHE_DIR;
+const arch = execFileSync("dpkg", ["--print-architecture"]).toString().trim();
 
 let fixture: StackFixture;
 let workDir: string;
 let group: ProcessGroup;
 let host: StandInHost;
 let files: HostFile[];
+/** The stand-in CloudWatch agent's URLs and key (the production plan runs the agent on every host). */
+let agentEnv: Record<string, string> = {};
 
 async function run(payload: string, mode: "prepare" | "create" | "update"): Promise<ExecResult & { calls: string[] }> {
     const before = host.systemctlCalls().length;
-    const r = await host.exec(["bash", "-s", "--", mode], { stdin: payload, env: TEST_ENV });
+    const r = await host.exec(["bash", "-s", "--", mode], { stdin: payload, env: { ...TEST_ENV, ...agentEnv } });
     return { ...r, calls: host.systemctlCalls().slice(before) };
 }
 
@@ -76,6 +82,7 @@ beforeAll(async () => {
     files = fixture.controllerFiles(0, throwawaySecrets());
     const repo = path.join(workDir, "repo");
     buildStandInRepo(repo, [fixture.settings.openzroVersion, NEXT_VERSION]);
+    agentEnv = standInAgentEnv(repo);
     host = await StandInHost.boot(group, workDir, "controller-1", fixture.topology.controllers[0].hostname, debianRootTarball(), repo);
 }, 600_000);
 
@@ -86,6 +93,23 @@ afterAll(async () => {
 });
 
 describe("prepare on a fresh host", () => {
+    test("refuses a metrics agent package whose signature does not verify, before touching anything", async () => {
+        // A package changed after it was signed (or a signature of something else), as a tampered mirror would serve.
+        const deb = path.join(host.root, REPO_DIR_IN_ROOT, "cloudwatch-agent", "ubuntu", fs.readdirSync(path.join(host.root, REPO_DIR_IN_ROOT, "cloudwatch-agent", "ubuntu"))[0]);
+        const file = path.join(deb, fs.readdirSync(deb)[0], "amazon-cloudwatch-agent.deb");
+        const good = fs.readFileSync(file);
+        fs.appendFileSync(file, "x");
+        try {
+            const before = snapshot(host.root, [...WATCHED, AGENT_CACHE]);
+            const r = await run(controllerPreparePayload(fixture, 0), "prepare");
+            expect(r.status).not.toBe(0);
+            expect(r.stderr).toMatch(/amazon-cloudwatch-agent\.deb: the signature does not verify against the key with fingerprint [0-9A-F]{40}; not installing it/);
+            expect(changedPaths(before, snapshot(host.root, [...WATCHED, AGENT_CACHE]))).toEqual([]);
+        } finally {
+            fs.writeFileSync(file, good);
+        }
+    });
+
     test("the production pin is the release whose package version this file expects", () => {
         expect(fixture.settings.openzroVersion).toBe("0.53.1-alpha.86");
     });
@@ -103,6 +127,11 @@ describe("prepare on a fresh host", () => {
             expect(cachedDebs().some((f) => f.startsWith(`${pkg}_`))).toBe(true);
             expect(await installedVersion(pkg)).not.toMatch(/^ii/);
         }
+        // The metrics agent: downloaded with its signature and key into its own cache, not installed.
+        expect(fs.readdirSync(path.join(host.root, AGENT_CACHE)).sort()).toEqual(
+            ["", ".sig", ".key"].map((ext) => `amazon-cloudwatch-agent_${CLOUDWATCH_AGENT_VERSION}_${arch}.deb${ext}`).sort(),
+        );
+        expect(await installedVersion("amazon-cloudwatch-agent")).not.toMatch(/^ii/);
     });
 
     test("a second prepare changes nothing", async () => {
@@ -117,6 +146,8 @@ describe("prepare on a fresh host", () => {
         const r = await withRepositoryUnreachable(() => run(controllerPayload(fixture, 0, files), "create"));
         expectOk(r);
         expect(await installedVersion("openzro-management")).toBe(`hi ${PUBLISHED_CURRENT}`);
+        // The agent too, from its verified cache (its "bucket" sits in the same unreachable directory).
+        expect(await installedVersion("amazon-cloudwatch-agent")).toBe(`ii ${CLOUDWATCH_AGENT_VERSION}`);
         for (const f of files) expect(host.read(f.path)).toBe(f.content);
     });
 });

@@ -10,8 +10,9 @@ import * as fs from "fs";
 import * as path from "path";
 import type { HostFile, RenderSecrets } from "../../components/host/files";
 import { DASHBOARD_ROOT, dropInPath, envFilePath } from "../../components/host/render";
-import { ProcessGroup } from "./harness/processes";
-import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_URL, StandInHost } from "./harness/stand-in-host";
+import { CLOUDWATCH_AGENT_VERSION } from "../../components/host/metricsAgent";
+import { ProcessGroup, retryUntil } from "./harness/processes";
+import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_URL, StandInHost, standInAgentEnv } from "./harness/stand-in-host";
 import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { actions, changedPaths, controllerPayload, fileState, relayPayload, snapshot } from "./support/converge";
 import { loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
@@ -49,10 +50,12 @@ let controller: StandInHost;
 let relay: StandInHost;
 let controllerFiles: HostFile[];
 let relayFiles: HostFile[];
+/** The stand-in CloudWatch agent's URLs and key (the production plan runs the agent on every host). */
+let agentEnv: Record<string, string> = {};
 
 async function converge(host: StandInHost, payload: string, mode: "create" | "update" | "verify", env: Record<string, string> = {}): Promise<ExecResult & { calls: string[] }> {
     const before = host.systemctlCalls().length;
-    const r = await host.exec(["bash", "-s", "--", mode], { stdin: payload, env: { ...TEST_ENV, ...env } });
+    const r = await host.exec(["bash", "-s", "--", mode], { stdin: payload, env: { ...TEST_ENV, ...agentEnv, ...env } });
     return { ...r, calls: host.systemctlCalls().slice(before) };
 }
 
@@ -90,6 +93,7 @@ beforeAll(async () => {
     const tarball = debianRootTarball();
     const repo = path.join(workDir, "repo");
     buildStandInRepo(repo, [fixture.settings.openzroVersion, NEXT_VERSION, STABLE_VERSION]);
+    agentEnv = standInAgentEnv(repo);
     [controller, relay] = await Promise.all([
         StandInHost.boot(group, workDir, "controller-1", fixture.topology.controllers[0].hostname, tarball, repo),
         StandInHost.boot(group, workDir, "relay", `openzro-relay-${fixture.settings.relays[0].name}`, tarball, repo),
@@ -140,6 +144,22 @@ describe("controller-1 (production plan)", () => {
         const verify = await converge(controller, controllerPayload(fixture, 0, controllerFiles), "verify");
         expectOk(verify);
         expect(actions(verify.calls)).toEqual([]);
+    });
+
+    test("the metrics agent is installed from its verified package and scrapes every openZro daemon of the host", async () => {
+        const dpkg = await controller.exec(["dpkg-query", "-W", "-f", "${db:Status-Abbrev}${Version}", "amazon-cloudwatch-agent"]);
+        expect(dpkg.stdout).toBe(`ii ${CLOUDWATCH_AGENT_VERSION}`);
+        expect(controller.systemctlCalls()).toEqual(expect.arrayContaining(["enable --quiet amazon-cloudwatch-agent"]));
+        // The stand-in agent logs each scrape of the targets in the shipped scrape configuration.
+        const log = "/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log";
+        await retryUntil(
+            "the agent scraped management and signal",
+            async () => {
+                const text = controller.read(log) ?? "";
+                return /^scrape 127\.0\.0\.1:9091 200 /m.test(text) && /^scrape 127\.0\.0\.1:9092 200 /m.test(text) ? true : undefined;
+            },
+            { timeoutMs: 20_000, intervalMs: 500 },
+        );
     });
 
     test("a second run with the same payload changes no file and restarts nothing", async () => {

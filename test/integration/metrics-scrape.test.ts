@@ -9,7 +9,8 @@ import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { CLOUDWATCH_PROMETHEUS_CONFIG_PATH, KEPT_METRICS, ScrapeJob } from "../../components/host/render";
+import { CLOUDWATCH_PROMETHEUS_CONFIG_PATH, KEPT_METRICS, ScrapeJob, dropInPath, envFilePath } from "../../components/host/render";
+import { parseEnvFile } from "./harness/envfile";
 import { httpGet } from "./harness/http-client";
 import { ProcessGroup, retryUntil, StartedProcess, waitForPort } from "./harness/processes";
 import { makeWorkDir, removeWorkDir } from "./harness/workdir";
@@ -34,6 +35,13 @@ const servers: http.Server[] = [];
 const shipped = new Map<string, string>();
 /** stand-in address of each host. */
 const addressOf = new Map<string, string>();
+/** host name → job → the metrics port its shipped drop-in or env file sets. */
+const unitPorts = new Map<string, Record<string, number>>();
+
+function metricsPortFlag(dropIn: string): number {
+    const words = (dropIn.split("\n").filter((l) => l.startsWith("ExecStart=")).pop() ?? "").split(" ");
+    return Number(words[words.indexOf("--metrics-port") + 1]);
+}
 
 /** What an openZro daemon's /metrics shows: the kept metrics and others the agent must drop. */
 function exposition(job: ScrapeJob): string {
@@ -89,8 +97,16 @@ beforeAll(async () => {
     group = new ProcessGroup(path.join(workDir, "logs"));
     const secrets = throwawaySecrets();
     const relay = fixture.settings.relays[0].name;
-    shipped.set("controller-1", fileAt(fixture.controllerFiles(0, secrets), CLOUDWATCH_PROMETHEUS_CONFIG_PATH).content);
-    shipped.set(`relay-${relay}`, fileAt(fixture.relayFiles(0, secrets), CLOUDWATCH_PROMETHEUS_CONFIG_PATH).content);
+    const controllerFiles = fixture.controllerFiles(0, secrets);
+    const relayFiles = fixture.relayFiles(0, secrets);
+    shipped.set("controller-1", fileAt(controllerFiles, CLOUDWATCH_PROMETHEUS_CONFIG_PATH).content);
+    shipped.set(`relay-${relay}`, fileAt(relayFiles, CLOUDWATCH_PROMETHEUS_CONFIG_PATH).content);
+    unitPorts.set("controller-1", {
+        "openzro-management": metricsPortFlag(fileAt(controllerFiles, dropInPath("openzro-management")).content),
+        "openzro-signal": metricsPortFlag(fileAt(controllerFiles, dropInPath("openzro-signal")).content),
+    });
+    const relayEnv = parseEnvFile(fileAt(relayFiles, envFilePath(fixture.settings.hosts.osFamily, "openzro-relay")).content);
+    unitPorts.set(`relay-${relay}`, { "openzro-relay": Number(relayEnv.OZ_METRICS_PORT) });
     [...shipped.keys()].forEach((host, i) => addressOf.set(host, `${PREFIX}.${11 + i}`));
 }, 300_000);
 
@@ -118,9 +134,10 @@ test("a real Prometheus finds every target up and keeps only the kept metrics", 
         const config = yaml.load(remapped(text, addressOf.get(host)!)) as { scrape_configs: ScrapeConfig[] };
         scrapeConfigs.push(...config.scrape_configs);
     }
-    for (const c of scrapeConfigs) {
-        const [address, port] = c.static_configs[0].targets[0].split(":");
-        await serve(address, Number(port), c.job_name as ScrapeJob);
+    // The stand-in daemons listen where the shipped units put them (not where the scrape configuration says), so a
+    // target on any other port is down.
+    for (const [host, ports] of unitPorts) {
+        for (const [job, port] of Object.entries(ports)) await serve(addressOf.get(host)!, port, job as ScrapeJob);
     }
     const configFile = path.join(workDir, "prometheus.yml");
     fs.writeFileSync(configFile, yaml.dump({ global: { scrape_interval: "1s", scrape_timeout: "1s" }, scrape_configs: scrapeConfigs }));

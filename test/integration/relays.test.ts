@@ -9,7 +9,7 @@ import type { RenderSecrets } from "../../components/host/files";
 import { MANAGEMENT_JSON_PATH } from "../../components/host/render";
 import { relayPublicIp } from "./harness/plan-topology";
 import { ProcessGroup } from "./harness/processes";
-import { buildStandInRepo, debianRootTarball, KEY_URL, REPO_URL, StandInHost } from "./harness/stand-in-host";
+import { buildStandInRepo, debianRootTarball, KEY_URL, REPO_URL, StandInHost, standInAgentEnv } from "./harness/stand-in-host";
 import { makeWorkDir, removeWorkDir } from "./harness/workdir";
 import { relayPayload } from "./support/converge";
 import { fileAt, loadFixture, StackFixture, throwawaySecrets } from "./support/fixture";
@@ -51,7 +51,7 @@ beforeAll(async () => {
         hosts.map(async (host, i) => {
             const r = await host.exec(["bash", "-s", "--", "create"], {
                 stdin: relayPayload(fixture, i, fixture.relayFiles(i, secrets)),
-                env: { OZ_REPO_URL: REPO_URL, OZ_KEY_URL: KEY_URL, OZ_HEALTH_TIMEOUT_SECONDS: "20" },
+                env: { OZ_REPO_URL: REPO_URL, OZ_KEY_URL: KEY_URL, OZ_HEALTH_TIMEOUT_SECONDS: "20", ...standInAgentEnv(repo) },
             });
             if (r.status !== 0) throw new Error(`converge of ${host.name} failed:\n${r.stdout}\n${r.stderr}`);
             const env = await processEnv(host);

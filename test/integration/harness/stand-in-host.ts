@@ -8,6 +8,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ProcessGroup, retryUntil, StartedProcess } from "./processes";
+import { CLOUDWATCH_AGENT_VERSION } from "../../../components/host/metricsAgent";
 
 const HERE = __dirname;
 export const STAND_IN_ROOT_FILES = path.join(HERE, "stand-in-root");
@@ -30,9 +31,27 @@ export function debianRootTarball(): string {
         .trim();
 }
 
-/** Builds the stand-in packages for `versions` into a signed local repository at `outDir`. */
+/**
+ * Builds the stand-in packages for `versions` into a signed local repository at `outDir`, and the stand-in
+ * CloudWatch agent of the pinned version the way Amazon publishes it (see build-repo.sh).
+ */
 export function buildStandInRepo(outDir: string, versions: readonly string[]): void {
-    execFileSync("bash", [path.join(HERE, "stand-in-packages", "build-repo.sh"), outDir, ...versions], { stdio: ["ignore", "pipe", "pipe"] });
+    execFileSync("bash", [path.join(HERE, "stand-in-packages", "build-repo.sh"), outDir, "--cloudwatch-agent", CLOUDWATCH_AGENT_VERSION, ...versions], {
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+}
+
+/**
+ * converge.sh's agent variables pointed at the stand-in agent inside the root (the same layout as Amazon's bucket,
+ * file:// instead of https://) and at its throwaway signing key's fingerprint, read from the built repository.
+ */
+export function standInAgentEnv(repoDir: string): Record<string, string> {
+    const base = `file://${REPO_DIR_IN_ROOT}/cloudwatch-agent`;
+    return {
+        OZ_AGENT_DEB_URL: `${base}/ubuntu/@ARCH@/${CLOUDWATCH_AGENT_VERSION}/amazon-cloudwatch-agent.deb`,
+        OZ_AGENT_KEY_URL: `${base}/assets/amazon-cloudwatch-agent.gpg`,
+        OZ_AGENT_KEY_FINGERPRINT: fs.readFileSync(path.join(repoDir, "cloudwatch-agent", "fingerprint"), "utf8").trim(),
+    };
 }
 
 export class StandInHost {

@@ -23,23 +23,29 @@ export function loadBalancerFacts(f: StackFixture): LoadBalancerFacts {
     };
 }
 
+/** The metrics agent the plan's hosts run (as the host layer hands it to converge.sh). */
+function agentOf(f: StackFixture): { metricsAgent?: "cloudwatch" } {
+    return f.topology.metricsAgent ? { metricsAgent: f.topology.metricsAgent.kind } : {};
+}
+
 export function controllerPayload(f: StackFixture, index: number, files: readonly HostFile[], version = f.settings.openzroVersion): string {
     const host = {
         role: "controller" as const,
         name: controllerName(index),
         clusterPeers: clusterPeers(f.settings, f.topology.controllers.map((c) => c.privateIp), index),
+        ...agentOf(f),
     };
     return renderPayloadScript(convergePayload(f.settings, host, version, loadBalancerFacts(f), files, loadHostScripts()));
 }
 
 export function relayPayload(f: StackFixture, index: number, files: readonly HostFile[], version = f.settings.openzroVersion): string {
-    const host = { role: "relay" as const, name: relayHostName(f.settings.relays[index].name), clusterPeers: [] };
+    const host = { role: "relay" as const, name: relayHostName(f.settings.relays[index].name), clusterPeers: [], ...agentOf(f) };
     return renderPayloadScript(convergePayload(f.settings, host, version, loadBalancerFacts(f), files, loadHostScripts()));
 }
 
 /** The prepare command's payload for controller `index` (package download only). */
 export function controllerPreparePayload(f: StackFixture, index: number, version = f.settings.openzroVersion): string {
-    const host = { role: "controller" as const, name: controllerName(index), clusterPeers: [] };
+    const host = { role: "controller" as const, name: controllerName(index), clusterPeers: [], ...agentOf(f) };
     return renderPayloadScript(preparePayload(f.settings, host, version, loadBalancerFacts(f), loadHostScripts()));
 }
 

@@ -10,12 +10,23 @@
 # the version openZro's release pipeline publishes for that tag: goreleaser/nfpm parse it as SemVer and join the
 # pre-release with "~" (Version: 0.53.1~alpha.87; a stable 0.54.0 stays 0.54.0), no Debian revision.
 #
-# Usage: build-repo.sh <out-dir> <release-version> [<release-version>...]
+# With --cloudwatch-agent <version> it also publishes a stand-in CloudWatch agent the way Amazon does: no apt
+# repository, one .deb per architecture and version with a detached signature next to it and the signing key
+# under assets/ (a second throwaway key, as the vendor's is not openZro's), plus its fingerprint:
+#   <out>/cloudwatch-agent/ubuntu/<arch>/<version>/amazon-cloudwatch-agent.deb{,.sig}
+#   <out>/cloudwatch-agent/assets/amazon-cloudwatch-agent.gpg, <out>/cloudwatch-agent/fingerprint
+#
+# Usage: build-repo.sh <out-dir> [--cloudwatch-agent <version>] <release-version> [<release-version>...]
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-out="${1:?usage: build-repo.sh <out-dir> <version>...}"
+out="${1:?usage: build-repo.sh <out-dir> [--cloudwatch-agent <version>] <version>...}"
 shift
+cwagent_version=""
+if [ "${1:-}" = --cloudwatch-agent ]; then
+    cwagent_version="${2:?--cloudwatch-agent needs a version}"
+    shift 2
+fi
 [ "$#" -gt 0 ] || { echo "build-repo: give at least one version" >&2; exit 1; }
 for cmd in dpkg-deb apt-ftparchive gpg; do
     command -v "$cmd" >/dev/null || { echo "build-repo: $cmd missing; run test/integration/harness/install-deps.sh" >&2; exit 1; }
@@ -97,5 +108,29 @@ gpg --batch --quiet --passphrase '' --quick-gen-key 'openZro integration tests <
 gpg --batch --quiet --armor --export >"$out/openzro-archive-key.asc"
 gpg --batch --quiet --yes --armor --detach-sign -o "$out/dists/stable/Release.gpg" "$out/dists/stable/Release"
 gpg --batch --quiet --yes --clearsign -o "$out/dists/stable/InRelease" "$out/dists/stable/Release"
+
+# The stand-in CloudWatch agent, signed with its own key (gpg --detach-sign, binary, like Amazon's .sig files).
+build_cloudwatch_agent() { # version
+    local version="$1" root="$work/cwagent" dir="$out/cloudwatch-agent/ubuntu/$arch/$1" cw="$here/cloudwatch-agent"
+    install -d "$root/DEBIAN" "$root/opt/aws/amazon-cloudwatch-agent/bin" "$root/opt/aws/amazon-cloudwatch-agent/logs" \
+        "$root/opt/aws/amazon-cloudwatch-agent/etc/amazon-cloudwatch-agent.d" "$root/etc/systemd/system" "$dir" "$out/cloudwatch-agent/assets"
+    install -m 0755 "$cw/start-amazon-cloudwatch-agent" "$root/opt/aws/amazon-cloudwatch-agent/bin/start-amazon-cloudwatch-agent"
+    install -m 0644 "$cw/amazon-cloudwatch-agent.service" "$root/etc/systemd/system/amazon-cloudwatch-agent.service"
+    printf '# stand-in common-config.toml\n' >"$root/opt/aws/amazon-cloudwatch-agent/etc/common-config.toml"
+    echo /opt/aws/amazon-cloudwatch-agent/etc/common-config.toml >"$root/DEBIAN/conffiles"
+    install -m 0755 "$cw/preinst" "$root/DEBIAN/preinst"
+    control amazon-cloudwatch-agent "$version" "Stand-in CloudWatch agent that checks its configuration and scrapes its Prometheus targets." >"$root/DEBIAN/control"
+    dpkg-deb --root-owner-group -Zgzip --build "$root" "$dir/amazon-cloudwatch-agent.deb" >/dev/null
+    export GNUPGHOME="$work/cwagent-gnupg"
+    install -d -m 0700 "$GNUPGHOME"
+    gpg --batch --quiet --passphrase '' --quick-gen-key 'CloudWatch agent stand-in <tests@localhost>' ed25519 sign 1d
+    gpg --batch --quiet --armor --export >"$out/cloudwatch-agent/assets/amazon-cloudwatch-agent.gpg"
+    gpg --batch --quiet --yes --detach-sign -o "$dir/amazon-cloudwatch-agent.deb.sig" "$dir/amazon-cloudwatch-agent.deb"
+    gpg --batch --with-colons --fingerprint | awk -F: '$1 == "fpr" { print $10; exit }' >"$out/cloudwatch-agent/fingerprint"
+    gpgconf --kill all 2>/dev/null || true
+}
 gpgconf --kill all 2>/dev/null || true
-echo "build-repo: $(find "$out/pool" -name '*.deb' | wc -l) packages in $out"
+if [ -n "$cwagent_version" ]; then
+    build_cloudwatch_agent "$cwagent_version"
+fi
+echo "build-repo: $(find "$out/pool" -name '*.deb' | wc -l) packages in $out${cwagent_version:+, CloudWatch agent $cwagent_version}"
