@@ -93,6 +93,7 @@ wait_checks() {
 
 install_specs=()
 changed_packages=()
+agent_install=0
 plan_packages() {
     local pkg
     for pkg in $OZ_PINNED_PACKAGES; do
@@ -107,10 +108,10 @@ plan_packages() {
             changed_packages+=("$pkg")
         fi
     done
-    # The metrics agent: its verified package from the cache (oz_agent_fetch ran first), by path. prepare has
-    # nothing to download for it (the cache is its download).
+    # The metrics agent: its verified package from the cache (oz_agent_fetch ran first). prepare has nothing to
+    # download for it (the cache is its download).
     if [ "$mode" != prepare ] && oz_agent_enabled && ! oz_agent_current; then
-        install_specs+=("$(oz_agent_deb)")
+        agent_install=1
         changed_packages+=("$OZ_AGENT_PACKAGE")
     fi
 }
@@ -190,6 +191,10 @@ apply_packages() {
     fi
     # shellcheck disable=SC2086
     oz_pkg_hold $OZ_PINNED_PACKAGES
+    if [ "$agent_install" = 1 ]; then
+        oz_agent_install
+        note "packages: $OZ_AGENT_PACKAGE $OZ_AGENT_VERSION"
+    fi
 }
 
 apply_directories() {
@@ -360,7 +365,7 @@ plan_files
 plan_restarts
 
 if [ "$mode" = update ] && [ "$OZ_ROLE" = controller ] &&
-    { [ "${#restart_units[@]}" -gt 0 ] || [ "${#install_specs[@]}" -gt 0 ]; }; then
+    { [ "${#restart_units[@]}" -gt 0 ] || [ "${#install_specs[@]}" -gt 0 ] || [ "$agent_install" = 1 ]; }; then
     drain
 fi
 

@@ -70,6 +70,16 @@ oz_agent_deb_version() {
     dpkg-deb -f "$(oz_agent_deb)" Version
 }
 
+# Installs the cached package (verified again first). apt-get resolves its dependencies from what is installed (the
+# real package needs only libc6), so no index refresh and no network; --no-download would refuse the local file.
+oz_agent_install() {
+    local deb
+    deb="$(oz_agent_deb)"
+    oz_agent_verify "$deb" || oz_fail "$deb: the cached package no longer verifies against the key with fingerprint $OZ_AGENT_KEY_FINGERPRINT; not installing it"
+    oz_apt_get install --allow-downgrades --no-install-recommends "$deb" >/dev/null ||
+        oz_fail "apt-get install $deb failed (the metrics agent $OZ_AGENT_PACKAGE $OZ_AGENT_VERSION)"
+}
+
 # True when the installed agent is the cached package's version.
 oz_agent_current() {
     [ "$(oz_pkg_version "$OZ_AGENT_PACKAGE")" = "$(oz_agent_deb_version)" ]
