@@ -77,7 +77,10 @@ describe("CI deploy runner", () => {
 
         it("lets the instance role read only that secret", () => {
             const secret = run.ofType("aws:secretsmanager/secret:Secret")[0];
-            const policy = JSON.parse(inputs(run.ofType("aws:iam/rolePolicy:RolePolicy")[0]).policy);
+            // The runner's own policy (the hosts' roles carry the metrics agent's).
+            const runnerPolicies = run.ofType("aws:iam/rolePolicy:RolePolicy").filter((r) => /deploy-runner/.test(r.name));
+            expect(runnerPolicies).toHaveLength(1);
+            const policy = JSON.parse(inputs(runnerPolicies[0]).policy);
             expect(policy.Statement).toEqual([{ Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secret.state.arn }]);
             expect(run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((r) => /deploy-runner/.test(r.name))).toEqual([]);
         });

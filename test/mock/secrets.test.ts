@@ -155,6 +155,7 @@ const DIFFERENT: Record<string, unknown> = {
     alarmDbConnectionsPercent: 70,
     alarmNatPortErrors: 5,
     gameDayStopMinutes: 5,
+    metricsAgent: false,
 };
 
 describe("no configuration change regenerates the stack's secrets", () => {
