@@ -5,30 +5,17 @@
 // irreplaceable secrets are protected and retained.
 import { controllerName, relayHostName } from "../../components/config/naming";
 import { toPlanJson } from "../../scripts/plan/planJson";
-import { isSecretWrapper, planStack, PlanResource, PlanResult, unwrapSecrets } from "../support";
+import { isSecretWrapper, planStack, PlanResult } from "../support";
+import * as chain from "../support/instanceChain";
 
 const INSTANCE = "gcp:compute/instance:Instance";
-const COMMAND = "command:remote:Command";
-const TLS_KEY = "tls:index/privateKey:PrivateKey";
+const COMMAND = chain.COMMAND;
+const TLS_KEY = chain.TLS_KEY;
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 
-const inputs = (r: PlanResource) => unwrapSecrets<Record<string, any>>(r.inputs);
-
-function instanceOf(plan: PlanResult, host: string): PlanResource {
-    const found = plan.resources.filter((r) => r.type === INSTANCE && (r.name === `openzro-${host}` || r.name === `openzro-${host}-host`));
-    expect([host, found.length]).toEqual([host, 1]);
-    return found[0];
-}
-
-function gateOf(plan: PlanResult, host: string): PlanResource {
-    const found = plan.resources.filter((r) => r.type === COMMAND && r.name === `openzro-ready-${host}`);
-    expect([host, found.length]).toEqual([host, 1]);
-    return found[0];
-}
-
-/** The gates an instance waits for (its dependencies that are gates). */
-const gatesBefore = (plan: PlanResult, instance: PlanResource) =>
-    plan.resources.filter((r) => r.type === COMMAND && r.name.startsWith("openzro-ready-") && instance.dependencies.includes(r.urn)).map((r) => r.name);
+const inputs = chain.planInputs;
+const instanceOf = (plan: PlanResult, host: string) => chain.instanceOf(plan, INSTANCE, host);
+const gateOf = chain.gateOf;
 
 describe("instance chain (gcp-production stack)", () => {
     let plan: PlanResult;
@@ -48,60 +35,38 @@ describe("instance chain (gcp-production stack)", () => {
     it("each controller's instance waits for the previous controller's gate, and each gate for its own instance", () => {
         const hosts = controllers();
         expect(hosts).toHaveLength(3);
-        hosts.forEach((host, i) => {
-            const instance = instanceOf(plan, host);
-            expect(gateOf(plan, host).dependencies).toContain(instance.urn);
-            expect([host, gatesBefore(plan, instance)]).toEqual([host, i === 0 ? [] : [`openzro-ready-${hosts[i - 1]}`]]);
-        });
+        chain.expectChained(plan, INSTANCE, hosts);
     });
 
     it("relays form one chain across their regions, in configuration order", () => {
         const hosts = relays();
         expect(hosts).toHaveLength(3);
         expect(new Set(plan.settings.relays.map((r) => r.region)).size).toBe(3);
-        hosts.forEach((host, i) => {
-            const instance = instanceOf(plan, host);
-            expect(gateOf(plan, host).dependencies).toContain(instance.urn);
-            expect([host, gatesBefore(plan, instance)]).toEqual([host, i === 0 ? [] : [`openzro-ready-${hosts[i - 1]}`]]);
-        });
+        chain.expectChained(plan, INSTANCE, hosts);
     });
 
     it("the bastion is in no chain: nothing waits for it but the connections through it", () => {
-        expect(gatesBefore(plan, instanceOf(plan, "bastion"))).toEqual([]);
+        expect(chain.gatesBefore(plan, instanceOf(plan, "bastion"))).toEqual([]);
         expect(plan.resources.filter((r) => r.type === COMMAND && r.name === "openzro-ready-bastion")).toEqual([]);
     });
 
     it("a gate boots a new instance and resumes a stopped-and-started one; its command line names the machine type", () => {
-        for (const host of controllers()) {
-            const g = inputs(gateOf(plan, host));
-            expect(g.create).toBe(`sudo -n bash -s -- boot # openzro instance ${plan.settings.controllers.instanceType}`);
-            expect(g.update).toBe(`sudo -n bash -s -- resume # openzro instance ${plan.settings.controllers.instanceType}`);
-            // A replaced instance has a new id, which re-runs create.
-            expect(g.triggers).toEqual([instanceOf(plan, host).id]);
-            expect(isSecretWrapper(gateOf(plan, host).inputs.stdin)).toBe(false);
-            expect(g.stdin).toContain("ready-host.sh");
-            expect(gateOf(plan, host).options.deletedWith).toBe(instanceOf(plan, host).urn);
-        }
+        chain.expectGates(plan, INSTANCE, controllers(), plan.settings.controllers.instanceType);
+        for (const r of plan.settings.relays) chain.expectGates(plan, INSTANCE, [relayHostName(r.name)], r.instanceType);
     });
 
     it("a new machine type changes the instances (stop/start allowed) and re-runs only the gates (resume), never a converge", () => {
-        const commandOf = (p: PlanResult) => Object.fromEntries(p.resources.filter((r) => r.type === COMMAND).map((r) => [r.name, inputs(r).update ?? inputs(r).create]));
-        const before = commandOf(plan);
-        const after = commandOf(resized);
-        const changed = Object.keys(after).filter((n) => after[n] !== before[n]).sort();
-        expect(changed).toEqual([...controllers(), ...relays()].map((h) => `openzro-ready-${h}`).sort());
+        expect(chain.changedCommands(plan, resized)).toEqual([...controllers(), ...relays()].map((h) => `openzro-ready-${h}`).sort());
         for (const host of controllers()) {
             const instance = inputs(instanceOf(resized, host));
             expect([instance.machineType, instance.allowStoppingForUpdate]).toEqual(["n2-standard-8", true]);
-            expect(after[`openzro-ready-${host}`]).toBe("sudo -n bash -s -- resume # openzro instance n2-standard-8");
         }
+        chain.expectGates(resized, INSTANCE, controllers(), "n2-standard-8");
+        chain.expectGates(resized, INSTANCE, relays(), "n2-standard-4");
         for (const host of relays()) {
             expect(inputs(instanceOf(resized, host)).machineType).toBe("n2-standard-4");
         }
-        const stdinOf = (p: PlanResult, name: string) => JSON.stringify(p.resources.find((r) => r.name === name)?.inputs.stdin);
-        for (const host of [...controllers(), ...relays()]) {
-            expect(stdinOf(resized, `openzro-converge-${host}`)).toBe(stdinOf(plan, `openzro-converge-${host}`));
-        }
+        chain.expectConvergeUnchanged(plan, resized, [...controllers(), ...relays()]);
     });
 
     it("plan.json records what keeps refreshes and image releases from touching every host: user data and the family image ignored", () => {
@@ -125,23 +90,16 @@ describe("SSH host keys on GCP: generated, installed by cloud-init, pinned on ev
         plan = await planStack({ stack: "gcp-production" });
     }, 300_000);
 
-    /** The public half the mock tls provider generated for a host key resource, as a connection pins it. */
-    const publicKeyOf = (name: string) => {
-        const found = plan.resources.filter((r) => r.type === TLS_KEY && r.name === name);
-        expect([name, found.length]).toEqual([name, 1]);
-        return String(unwrapSecrets<Record<string, unknown>>(found[0].state).publicKeyOpenssh).trim().split(" ").slice(0, 2).join(" ");
-    };
+    const publicKeyOf = (name: string) => chain.publicKeyOf(plan, name);
     const hostKeyResource = (host: string) => `openzro-${host}-host-key`;
 
     it("every remote command pins its host's key and the bastion's, relays included (they are reached through it)", () => {
-        const commands = plan.resources.filter((r) => r.type === COMMAND);
+        const commands = chain.commandsByHost(plan);
         expect(commands.length).toBeGreaterThanOrEqual(6 * 3);
         const bastionKey = publicKeyOf("openzro-bastion-host-key");
-        for (const c of commands) {
-            const m = /^openzro-(?:wait|prepare|install|converge|verify|db-bootstrap|ready)-(.+)$/.exec(c.name);
-            expect([c.name, m !== null]).toEqual([c.name, true]);
+        for (const { command: c, host } of commands) {
             const connection = inputs(c).connection;
-            expect([c.name, connection.hostKey]).toEqual([c.name, publicKeyOf(hostKeyResource(m![1]))]);
+            expect([c.name, connection.hostKey]).toEqual([c.name, publicKeyOf(hostKeyResource(host))]);
             expect(connection.hostKey).toMatch(/^ssh-ed25519 [A-Za-z0-9+/]+=*$/);
             expect([c.name, connection.proxy?.hostKey]).toEqual([c.name, bastionKey]);
         }
@@ -155,15 +113,10 @@ describe("SSH host keys on GCP: generated, installed by cloud-init, pinned on ev
 
     it("each host's metadata user-data installs exactly its own key pair and is a secret; the plan shows it redacted", () => {
         const instances = plan.resources.filter((r) => r.type === INSTANCE);
-        const privates = new Set<string>();
         for (const i of instances) {
             expect([i.name, isSecretWrapper((i.inputs.metadata as Record<string, unknown>)["user-data"])]).toEqual([i.name, true]);
-            const userData = String(inputs(i).metadata["user-data"]);
-            const hostname = /^hostname: openzro-(.+)$/m.exec(userData)![1];
-            expect(userData).toContain(`  ed25519_public: ${publicKeyOf(hostKeyResource(hostname))}\n`);
-            privates.add(/ed25519_private: \|\n((?: {4}.*\n)+)/.exec(userData)![1]);
         }
-        expect(privates.size).toBe(instances.length);
+        chain.expectOwnHostKeys(plan, instances, (i) => String(inputs(i).metadata["user-data"]), hostKeyResource);
         const json = toPlanJson(plan).resources.filter((r) => r.type === INSTANCE);
         expect(json.map((r) => (r.inputs.metadata as Record<string, unknown>)["user-data"])).toEqual(json.map(() => "[secret]"));
     });

@@ -5,24 +5,12 @@ import { controllerName, relayHostName } from "../../components/config/naming";
 import { gatePayload } from "../../components/host/instanceGate";
 import { loadHostScripts } from "../../components/host/bundle-scripts";
 import { awsTestSettings } from "./awsFixtures";
-import { isSecretWrapper, planStack, PlanResource, PlanResult, unwrapSecrets } from "../support";
+import { isSecretWrapper, planStack, PlanResult } from "../support";
+import * as chain from "../support/instanceChain";
 
 const INSTANCE = "aws:ec2/instance:Instance";
-const COMMAND = "command:remote:Command";
-
-function instanceOf(plan: PlanResult, host: string): PlanResource {
-    const found = plan.resources.filter((r) => r.type === INSTANCE && (r.name === `openzro-${host}` || r.name.endsWith(`-${host}-host`)));
-    expect([host, found.length]).toEqual([host, 1]);
-    return found[0];
-}
-
-function gateOf(plan: PlanResult, host: string): PlanResource {
-    const found = plan.resources.filter((r) => r.type === COMMAND && r.name === `openzro-ready-${host}`);
-    expect([host, found.length]).toEqual([host, 1]);
-    return found[0];
-}
-
-const inputs = (r: PlanResource) => unwrapSecrets<Record<string, any>>(r.inputs);
+const inputs = chain.planInputs;
+const instanceOf = (plan: PlanResult, host: string) => chain.instanceOf(plan, INSTANCE, host);
 
 describe("instance chain (production stack)", () => {
     let plan: PlanResult;
@@ -40,57 +28,28 @@ describe("instance chain (production stack)", () => {
     }, 300_000);
 
     it("each controller's instance waits for the previous controller's gate, and each gate for its own instance", () => {
-        const hosts = controllers();
-        expect(hosts).toHaveLength(3);
-        hosts.forEach((host, i) => {
-            const instance = instanceOf(plan, host);
-            const gate = gateOf(plan, host);
-            expect(gate.dependencies).toContain(instance.urn);
-            const gatesBefore = plan.resources.filter((r) => r.type === COMMAND && r.name.startsWith("openzro-ready-") && instance.dependencies.includes(r.urn)).map((r) => r.name);
-            expect([host, gatesBefore]).toEqual([host, i === 0 ? [] : [`openzro-ready-${hosts[i - 1]}`]]);
-        });
+        expect(controllers()).toHaveLength(3);
+        chain.expectChained(plan, INSTANCE, controllers());
     });
 
     it("relays form one chain across their regions", () => {
-        const hosts = relays();
-        expect(hosts).toHaveLength(3);
-        hosts.forEach((host, i) => {
-            const instance = instanceOf(plan, host);
-            expect(gateOf(plan, host).dependencies).toContain(instance.urn);
-            const gatesBefore = plan.resources.filter((r) => r.type === COMMAND && r.name.startsWith("openzro-ready-relay-") && instance.dependencies.includes(r.urn)).map((r) => r.name);
-            expect([host, gatesBefore]).toEqual([host, i === 0 ? [] : [`openzro-ready-${hosts[i - 1]}`]]);
-        });
+        expect(relays()).toHaveLength(3);
+        chain.expectChained(plan, INSTANCE, relays());
     });
 
     it("a gate boots a new instance and resumes a stopped-and-started one; its command line names the instance type", () => {
-        for (const host of controllers()) {
-            const g = inputs(gateOf(plan, host));
-            expect(g.create).toBe(`sudo -n bash -s -- boot # openzro instance ${plan.settings.controllers.instanceType}`);
-            expect(g.update).toBe(`sudo -n bash -s -- resume # openzro instance ${plan.settings.controllers.instanceType}`);
-            // A replaced instance re-runs create: the trigger is the instance's id.
-            expect(g.triggers).toEqual([instanceOf(plan, host).id]);
-            // Nothing secret travels in a gate: its stdin is the ready-host.sh payload with health checks only.
-            expect(isSecretWrapper(gateOf(plan, host).inputs.stdin)).toBe(false);
-            expect(g.stdin).toContain("ready-host.sh");
-            expect(gateOf(plan, host).options.deletedWith).toBe(instanceOf(plan, host).urn);
-        }
+        chain.expectGates(plan, INSTANCE, controllers(), plan.settings.controllers.instanceType);
+        for (const r of plan.settings.relays) chain.expectGates(plan, INSTANCE, [relayHostName(r.name)], r.instanceType);
     });
 
     it("a new instance type changes the instances and re-runs only the gates (resume), never a converge", () => {
-        const createOf = (p: PlanResult) => Object.fromEntries(p.resources.filter((r) => r.type === COMMAND).map((r) => [r.name, inputs(r).update ?? inputs(r).create]));
-        const before = createOf(plan);
-        const after = createOf(resized);
-        const changed = Object.keys(after).filter((n) => after[n] !== before[n]).sort();
-        expect(changed).toEqual([...controllers(), ...relays()].map((h) => `openzro-ready-${h}`).sort());
+        expect(chain.changedCommands(plan, resized)).toEqual([...controllers(), ...relays()].map((h) => `openzro-ready-${h}`).sort());
         for (const host of controllers()) {
             expect(inputs(instanceOf(resized, host)).instanceType).toBe("c7i.2xlarge");
-            expect(after[`openzro-ready-${host}`]).toBe("sudo -n bash -s -- resume # openzro instance c7i.2xlarge");
         }
+        chain.expectGates(resized, INSTANCE, controllers(), "c7i.2xlarge");
         // Converge payloads are untouched: a type change is not a reason to reinstall anything.
-        const stdinOf = (p: PlanResult, name: string) => JSON.stringify(p.resources.find((r) => r.name === name)?.inputs.stdin);
-        for (const host of controllers()) {
-            expect(stdinOf(resized, `openzro-converge-${host}`)).toBe(stdinOf(plan, `openzro-converge-${host}`));
-        }
+        chain.expectConvergeUnchanged(plan, resized, [...controllers(), ...relays()]);
     });
 });
 
@@ -120,25 +79,16 @@ describe("SSH host keys: generated, installed by cloud-init, pinned on every con
         plan = await planStack({ stack: "production" });
     }, 300_000);
 
-    const TLS_KEY = "tls:index/privateKey:PrivateKey";
-    /** The public half the mock tls provider generated for a host key resource, as a connection pins it. */
-    const publicKeyOf = (name: string) => {
-        const found = plan.resources.filter((r) => r.type === TLS_KEY && r.name === name);
-        expect([name, found.length]).toEqual([name, 1]);
-        return String(unwrapSecrets<Record<string, unknown>>(found[0].state).publicKeyOpenssh).trim().split(" ").slice(0, 2).join(" ");
-    };
+    const publicKeyOf = (name: string) => chain.publicKeyOf(plan, name);
     const hostKeyResource = (host: string) =>
-        host.startsWith("relay-") ? plan.resources.find((r) => r.type === TLS_KEY && r.name.endsWith(`-${host}-host-key`))!.name : `openzro-${host}-host-key`;
+        host.startsWith("relay-") ? plan.resources.find((r) => r.type === chain.TLS_KEY && r.name.endsWith(`-${host}-host-key`))!.name : `openzro-${host}-host-key`;
 
     it("every remote command pins its host's key, and every controller connection pins the bastion's too", () => {
-        const commands = plan.resources.filter((r) => r.type === COMMAND);
+        const commands = chain.commandsByHost(plan);
         // Every kind of command on all six hosts, the gates included.
         expect(commands.length).toBeGreaterThanOrEqual(6 * 3);
         const bastionKey = publicKeyOf("openzro-bastion-host-key");
-        for (const c of commands) {
-            const m = /^openzro-(?:wait|prepare|install|converge|verify|db-bootstrap|ready)-(.+)$/.exec(c.name);
-            expect([c.name, m !== null]).toEqual([c.name, true]);
-            const host = m![1];
+        for (const { command: c, host } of commands) {
             const connection = inputs(c).connection;
             expect([c.name, connection.hostKey]).toEqual([c.name, publicKeyOf(hostKeyResource(host))]);
             expect(connection.hostKey).toMatch(/^ssh-ed25519 [A-Za-z0-9+/]+=*$/);
@@ -153,16 +103,11 @@ describe("SSH host keys: generated, installed by cloud-init, pinned on every con
     it("each host's user data installs exactly its own key pair, and is a secret", () => {
         const instances = plan.resources.filter((r) => r.type === INSTANCE);
         expect(instances).toHaveLength(7);
-        const privates = new Set<string>();
         for (const i of instances) {
             expect([i.name, isSecretWrapper(i.inputs.userData)]).toEqual([i.name, true]);
-            const userData = String(inputs(i).userData);
-            const hostname = /^hostname: openzro-(.+)$/m.exec(userData)![1];
-            expect(userData).toContain(`  ed25519_public: ${publicKeyOf(hostKeyResource(hostname))}\n`);
-            expect(userData).toMatch(/^ssh_deletekeys: true$/m);
-            privates.add(/ed25519_private: \|\n((?: {4}.*\n)+)/.exec(userData)![1]);
+            expect(String(inputs(i).userData)).toMatch(/^ssh_deletekeys: true$/m);
         }
         // Seven hosts, seven identities.
-        expect(privates.size).toBe(7);
+        chain.expectOwnHostKeys(plan, instances, (i) => String(inputs(i).userData), hostKeyResource);
     });
 });
