@@ -11,17 +11,9 @@ import {
 } from "../../components/config/dbConnections";
 import { PRESETS } from "../../components/config/presets";
 import { managementEnvEntries } from "../../components/host/render/managementEnv";
-import { SECRETS, settingsFor, topologyFor } from "./render-fixtures";
+import { MINIMAL_RAW_CONFIG, SECRETS, settingsFor, topologyFor } from "./render-fixtures";
 
-const BASE: RawConfig = {
-    domain: "openzro.example.com",
-    dnsZone: "example.com",
-    openzroVersion: "0.53.1-alpha.87",
-    oidcIssuer: "https://idp.example.com",
-    relays: JSON.stringify([{ name: "us-east", region: "us-east-1" }]),
-    sshAllowedCidrs: JSON.stringify(["203.0.113.0/24"]),
-    "aws:region": "us-east-1",
-};
+const BASE = MINIMAL_RAW_CONFIG;
 const valid = (overrides: Record<string, unknown> = {}) => validateSettings({ ...BASE, ...overrides } as RawConfig);
 const errorOf = (overrides: Record<string, unknown>) => {
     try {

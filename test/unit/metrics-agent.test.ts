@@ -5,7 +5,7 @@ import { metricsAgentPolicy, metricsLogGroupName } from "../../components/aws/me
 import { convergeVars, preparePayload } from "../../components/host/converge";
 import { CLOUDWATCH_AGENT_KEY_FINGERPRINT, CLOUDWATCH_AGENT_VERSION } from "../../components/host/metricsAgent";
 import { loadHostScripts } from "../../components/host/bundle-scripts";
-import { settingsFor } from "./render-fixtures";
+import { MINIMAL_RAW_CONFIG, settingsFor } from "./render-fixtures";
 
 const GROUP_ARN = "arn:aws:logs:us-east-1:123456789012:log-group:/openzro/staging/metrics:*";
 
@@ -50,15 +50,7 @@ describe("the hosts' permission", () => {
 });
 
 describe("metricsAgent setting", () => {
-    const BASE: Record<string, unknown> = {
-        domain: "openzro.example.com",
-        dnsZone: "example.com",
-        openzroVersion: "0.53.1-alpha.87",
-        oidcIssuer: "https://idp.example.com",
-        relays: JSON.stringify([{ name: "us-east", region: "us-east-1" }]),
-        sshAllowedCidrs: JSON.stringify(["203.0.113.0/24"]),
-        "aws:region": "us-east-1",
-    };
+    const BASE: Record<string, unknown> = MINIMAL_RAW_CONFIG;
     const GCP: Record<string, unknown> = {
         ...BASE,
         cloud: "gcp",

@@ -1,6 +1,7 @@
 // Fixtures and small parsers for the renderer tests (test/unit/render*.test.ts). Values are chosen to be
 // awkward: a database password with every character that breaks naive quoting, distinct secrets per kind.
 import * as pulumi from "@pulumi/pulumi";
+import type { RawConfig } from "../../components/config/load";
 import { Settings } from "../../components/config/types";
 import { RenderSecrets, RenderTopology } from "../../components/host/files";
 
@@ -101,6 +102,17 @@ export function settingsFor(patch: SettingsPatch = {}): Settings {
 }
 
 /** A topology that agrees with `settings`: controllers on distinct private IPs, relays in configured order. */
+/** The smallest raw AWS stack configuration validateSettings accepts: one relay, documentation-range SSH. */
+export const MINIMAL_RAW_CONFIG: RawConfig = {
+    domain: "openzro.example.com",
+    dnsZone: "example.com",
+    openzroVersion: "0.53.1-alpha.87",
+    oidcIssuer: "https://idp.example.com",
+    relays: JSON.stringify([{ name: "us-east", region: "us-east-1" }]),
+    sshAllowedCidrs: JSON.stringify(["203.0.113.0/24"]),
+    "aws:region": "us-east-1",
+};
+
 export function topologyFor(settings: Settings): RenderTopology {
     return {
         controllers: Array.from({ length: settings.controllers.count }, (_, i) => ({

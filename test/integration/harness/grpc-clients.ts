@@ -108,11 +108,26 @@ export function bidiEcho(client: AnyClient, method: string, requests: readonly u
  * difference between a real gRPC status and an HTTP error it maps to one (grpc-js turns HTTP 503 into
  * UNAVAILABLE as well).
  */
-export function rawGrpcResponse(authority: string, path: string, timeoutMs = 5000): Promise<{ httpStatus: number; grpcStatus?: string; contentType?: string }> {
+export function rawGrpcResponse(authority: string, path: string, timeoutMs = 5000): Promise<H2Response> {
+    // An empty, uncompressed gRPC message: flag 0, length 0.
+    return h2Exchange(`http://${authority}`, { ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" }, Buffer.alloc(5), timeoutMs);
+}
+
+export interface H2Response {
+    readonly httpStatus: number;
+    readonly grpcStatus?: string;
+    readonly contentType?: string;
+}
+
+/**
+ * One HTTP/2 request to `origin` (http:// for h2c, https:// for TLS without certificate checks), bounded by
+ * `timeoutMs`: the HTTP status, and grpc-status / content-type from the headers or the trailers.
+ */
+export function h2Exchange(origin: string, headers: http2.OutgoingHttpHeaders, body: Buffer | undefined, timeoutMs: number): Promise<H2Response> {
     return new Promise((resolve, reject) => {
-        const session = http2.connect(`http://${authority}`);
+        const session = http2.connect(origin, origin.startsWith("https:") ? { rejectUnauthorized: false } : {});
         session.on("error", reject);
-        const req = session.request({ ":method": "POST", ":path": path, "content-type": "application/grpc", te: "trailers" });
+        const req = session.request(headers);
         const timer = setTimeout(() => req.close(http2.constants.NGHTTP2_CANCEL), timeoutMs);
         let httpStatus = 0;
         let grpcStatus: string | undefined;
@@ -132,7 +147,6 @@ export function rawGrpcResponse(authority: string, path: string, timeoutMs = 500
             resolve({ httpStatus, grpcStatus, contentType });
         });
         req.on("error", reject);
-        // An empty, uncompressed gRPC message: flag 0, length 0.
-        req.end(Buffer.alloc(5));
+        req.end(body);
     });
 }

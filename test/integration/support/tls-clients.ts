@@ -4,7 +4,7 @@
 import * as grpc from "@grpc/grpc-js";
 import * as http2 from "http2";
 import * as tls from "tls";
-import { Clients } from "../harness/grpc-clients";
+import { Clients, h2Exchange, H2Response } from "../harness/grpc-clients";
 import { LoadedProtos } from "../harness/grpc-standins";
 
 /** The typed stand-in clients over TLS (ALPN h2), accepting any certificate like Google's front ends. */
@@ -31,37 +31,8 @@ export function tlsHandshake(host: string, port: number, alpn: string[] = ["h2"]
 }
 
 /** One HTTP/2-over-TLS request (what a GCP HTTP/2 health check or a gRPC call sends), without certificate checks. */
-export function h2Request(
-    authority: string,
-    headers: http2.OutgoingHttpHeaders,
-    body?: Buffer,
-    timeoutMs = 5000,
-): Promise<{ httpStatus: number; grpcStatus?: string; contentType?: string }> {
-    return new Promise((resolve, reject) => {
-        const session = http2.connect(`https://${authority}`, { rejectUnauthorized: false });
-        session.on("error", reject);
-        const req = session.request(headers);
-        const timer = setTimeout(() => req.close(http2.constants.NGHTTP2_CANCEL), timeoutMs);
-        let httpStatus = 0;
-        let grpcStatus: string | undefined;
-        let contentType: string | undefined;
-        req.on("response", (h) => {
-            httpStatus = Number(h[":status"]);
-            contentType = h["content-type"] as string | undefined;
-            if (h["grpc-status"] !== undefined) grpcStatus = String(h["grpc-status"]);
-        });
-        req.on("trailers", (t) => {
-            if (t["grpc-status"] !== undefined) grpcStatus = String(t["grpc-status"]);
-        });
-        req.on("data", () => undefined);
-        req.on("close", () => {
-            clearTimeout(timer);
-            session.close();
-            resolve({ httpStatus, grpcStatus, contentType });
-        });
-        req.on("error", reject);
-        req.end(body);
-    });
+export function h2Request(authority: string, headers: http2.OutgoingHttpHeaders, body?: Buffer, timeoutMs = 5000): Promise<H2Response> {
+    return h2Exchange(`https://${authority}`, headers, body, timeoutMs);
 }
 
 /** A GET over HTTP/2 + TLS: GCP's HTTP/2 health check against the backend port. */
