@@ -364,8 +364,18 @@ plan_packages
 plan_files
 plan_restarts
 
-if [ "$mode" = update ] && [ "$OZ_ROLE" = controller ] &&
-    { [ "${#restart_units[@]}" -gt 0 ] || [ "${#install_specs[@]}" -gt 0 ] || [ "$agent_install" = 1 ]; }; then
+# Whether the run touches what serves traffic. The metrics agent's package and files restart only the agent, so a
+# change to them alone does not take the controller out of the load balancer.
+serving_change() {
+    local unit
+    [ "${#install_specs[@]}" -gt 0 ] && return 0
+    for unit in "${restart_units[@]+"${restart_units[@]}"}"; do
+        [ "$unit" = "${OZ_AGENT_UNIT:-}" ] || return 0
+    done
+    return 1
+}
+
+if [ "$mode" = update ] && [ "$OZ_ROLE" = controller ] && serving_change; then
     drain
 fi
 

@@ -11,6 +11,7 @@ import * as path from "path";
 import type { HostFile, RenderSecrets } from "../../components/host/files";
 import { DASHBOARD_ROOT, dropInPath, envFilePath } from "../../components/host/render";
 import { CLOUDWATCH_AGENT_VERSION } from "../../components/host/metricsAgent";
+import { CLOUDWATCH_AGENT_CONFIG_PATH } from "../../components/host/render/cloudwatchAgent";
 import { ProcessGroup, retryUntil } from "./harness/processes";
 import { buildStandInRepo, debianRootTarball, ExecResult, KEY_URL, REPO_URL, StandInHost, standInAgentEnv } from "./harness/stand-in-host";
 import { makeWorkDir, removeWorkDir } from "./harness/workdir";
@@ -183,6 +184,26 @@ describe("controller-1 (production plan)", () => {
         expect(JSON.parse(controller.read("/etc/openzro/management.json") ?? "{}").DisableDefaultPolicy).toBe(true);
         expect(fs.existsSync(path.join(controller.root, "var/lib/openzro/drain"))).toBe(false);
         // Back to the production files for the next test.
+        expectOk(await converge(controller, controllerPayload(fixture, 0, controllerFiles), "update"));
+    }, 120_000);
+
+    test("a change to the metrics agent's configuration restarts only the agent and does not drain the controller", async () => {
+        // Another metrics namespace: a change to the agent's own file only.
+        const renamed = (content: string) => {
+            const config = JSON.parse(content);
+            config.logs.metrics_collected.prometheus.emf_processor.metric_namespace += "-renamed";
+            return `${JSON.stringify(config, null, 2)}\n`;
+        };
+        const changed = controllerFiles.map((f) => (f.path === CLOUDWATCH_AGENT_CONFIG_PATH ? { ...f, content: renamed(f.content) } : f));
+        const r = await converge(controller, controllerPayload(fixture, 0, changed), "update");
+        expectOk(r);
+        expect(actions(r.calls)).toEqual(["restart amazon-cloudwatch-agent"]);
+        expect(r.stdout).not.toMatch(/\bdrained\b/);
+        // A change to what serves traffic does drain (the same run with management's file changed).
+        const serving = await loadFixture("production", { "openzro:disableDefaultPolicy": true });
+        const both = await converge(controller, controllerPayload(serving, 0, serving.controllerFiles(0, secrets)), "update");
+        expectOk(both);
+        expect(both.stdout).toMatch(/\bdrained\b/);
         expectOk(await converge(controller, controllerPayload(fixture, 0, controllerFiles), "update"));
     }, 120_000);
 
