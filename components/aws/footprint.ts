@@ -5,7 +5,7 @@ import { Settings } from "../config/types";
 import { relayAddress, relayHostName } from "../config/naming";
 import { metricsAgentTarget } from "./metricsAgent";
 import { resourceTags } from "./tags";
-import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, RDS_GLOBAL_CA_BUNDLE_URL, SshRoute } from "../host/facts";
+import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, RDS_GLOBAL_CA_BUNDLE_URL, viaBastion } from "../host/facts";
 import { Alarms } from "./alarms";
 import { UbuntuAmis } from "./ami";
 import { Bastion } from "./bastion";
@@ -96,13 +96,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
         );
         const user = settings.ssh.user;
         const privateKey = sshKeys.privateKey;
-        const viaBastion = (host: pulumi.Input<string>, hostKey: pulumi.Input<string>): SshRoute => ({
-            host,
-            user,
-            privateKey,
-            hostKey,
-            proxy: { host: bastion.publicIp, user, privateKey, hostKey: bastion.hostPublicKey },
-        });
+        const throughBastion = viaBastion({ host: bastion.publicIp, hostKey: bastion.hostPublicKey }, user, privateKey);
         const gate = args.instanceGate;
 
         // The metrics agent's log group and permission (metricsAgent): created before the hosts that write to it.
@@ -121,7 +115,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 keyName: sshKeys.keyName(settings.region),
                 provider: primary,
                 afterInstance: gate
-                    ? (h) => gate({ name: h.name, role: "controller", ssh: viaBastion(h.instance.privateIp, h.hostPublicKey), instance: h.instance, instanceFacts: h.instanceType }, { parent: this })
+                    ? (h) => gate({ name: h.name, role: "controller", ssh: throughBastion(h.instance.privateIp, h.hostPublicKey), instance: h.instance, instanceFacts: h.instanceType }, { parent: this })
                     : undefined,
             },
             { parent: this, providers: { aws: primary } },
@@ -266,7 +260,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
                 hostname: h.hostname,
                 privateIp: h.privateIp,
                 zone: h.zone,
-                ssh: viaBastion(h.privateIp, h.hostPublicKey),
+                ssh: throughBastion(h.privateIp, h.hostPublicKey),
                 instance: h.instance,
             })),
             relays: relaysInOrder.map(({ relay, host }) => ({

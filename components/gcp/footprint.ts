@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { Settings } from "../config/types";
 import { relayAddress, relayHostName } from "../config/naming";
-import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, SshRoute } from "../host/facts";
+import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, viaBastion } from "../host/facts";
 import { relayRegions } from "../aws/providers";
 import { roundRobinSlot } from "../aws/zones";
 import { Bastion } from "./bastion";
@@ -107,13 +107,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
         const user = settings.ssh.user;
         const privateKey = sshKey.privateKey;
         // Controllers and relays alike: SSH only through the bastion, to internal addresses, every key pinned.
-        const viaBastion = (host: pulumi.Input<string>, hostKey: pulumi.Input<string>): SshRoute => ({
-            host,
-            user,
-            privateKey,
-            hostKey,
-            proxy: { host: bastion.sshHost, user, privateKey, hostKey: bastion.hostPublicKey },
-        });
+        const throughBastion = viaBastion({ host: bastion.sshHost, hostKey: bastion.hostPublicKey }, user, privateKey);
         const gate = args.instanceGate;
         const privateIpOf = (instance: gcp.compute.Instance) => instance.networkInterfaces.apply((nics) => nics[0].networkIp);
 
@@ -129,7 +123,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
                 serviceAccountEmail: accounts.emails.controller,
                 provider,
                 afterInstance: gate
-                    ? (h) => gate({ name: h.name, role: "controller", ssh: viaBastion(privateIpOf(h.instance), h.hostPublicKey), instance: h.instance, instanceFacts: h.instanceType }, { parent: this })
+                    ? (h) => gate({ name: h.name, role: "controller", ssh: throughBastion(privateIpOf(h.instance), h.hostPublicKey), instance: h.instance, instanceFacts: h.instanceType }, { parent: this })
                     : undefined,
             },
             childOpts,
@@ -186,7 +180,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
             );
             if (gate) {
                 previousRelayGate = gate(
-                    { name: relayHostName(relay.name), role: "relay", ssh: viaBastion(host.privateIp, host.hostPublicKey), instance: host.instance, instanceFacts: relay.instanceType },
+                    { name: relayHostName(relay.name), role: "relay", ssh: throughBastion(host.privateIp, host.hostPublicKey), instance: host.instance, instanceFacts: relay.instanceType },
                     { parent: this },
                 );
             }
@@ -200,7 +194,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
                 hostname: h.hostname,
                 privateIp: h.privateIp,
                 zone: h.zone,
-                ssh: viaBastion(h.privateIp, h.hostPublicKey),
+                ssh: throughBastion(h.privateIp, h.hostPublicKey),
                 instance: h.instance,
             })),
             relays: settings.relays.map((relay, i) => ({
@@ -208,7 +202,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
                 region: relay.region,
                 publicIp: relayHosts[i].publicIp,
                 dnsName: relayHosts[i].dnsName,
-                ssh: viaBastion(relayHosts[i].privateIp, relayHosts[i].hostPublicKey),
+                ssh: throughBastion(relayHosts[i].privateIp, relayHosts[i].hostPublicKey),
                 instance: relayHosts[i].instance,
             })),
             database: {

@@ -24,6 +24,18 @@ export interface SshRoute {
     };
 }
 
+/**
+ * Routes through the bastion, both ends pinned: `route(host, hostKey)` dials `host` (an internal or public address)
+ * with the stack's login key, proxied by the bastion at `bastion.host`.
+ */
+export function viaBastion(
+    bastion: { readonly host: pulumi.Input<string>; readonly hostKey: pulumi.Input<string> },
+    user: string,
+    privateKey: pulumi.Input<string>,
+): (host: pulumi.Input<string>, hostKey: pulumi.Input<string>) => SshRoute {
+    return (host, hostKey) => ({ host, user, privateKey, hostKey, proxy: { host: bastion.host, user, privateKey, hostKey: bastion.hostKey } });
+}
+
 export interface ControllerFacts {
     /** 0-based position; controller 0 bootstraps the database and is first in every rollout. */
     readonly index: number;
