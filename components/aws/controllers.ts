@@ -2,6 +2,7 @@
 // over the zones. Each has a unique hostname (the embedded NATS server_name, spec §2.4) and an instance profile
 // with SSM, so operators keep a way in even when the bastion is gone.
 import * as pulumi from "@pulumi/pulumi";
+import type { LaunchedController } from "../host/facts";
 import * as aws from "@pulumi/aws";
 import { Settings } from "../config/types";
 import { controllerHostname, controllerName } from "../config/naming";
@@ -26,16 +27,7 @@ export interface ControllersArgs {
     readonly metricsPolicy?: pulumi.Input<string>;
 }
 
-export interface ControllerHost {
-    readonly index: number;
-    readonly name: string;
-    readonly hostname: string;
-    readonly instance: aws.ec2.Instance;
-    readonly privateIp: pulumi.Output<string>;
-    readonly zone: pulumi.Output<string>;
-    /** Public half of its SSH host key (pinned by every connection). */
-    readonly hostPublicKey: pulumi.Output<string>;
-}
+export type ControllerHost = LaunchedController<aws.ec2.Instance>;
 
 const SSM_POLICY = "AmazonSSMManagedInstanceCore";
 

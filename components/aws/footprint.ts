@@ -5,7 +5,7 @@ import { Settings } from "../config/types";
 import { relayAddress, relayHostName } from "../config/naming";
 import { metricsAgentTarget } from "./metricsAgent";
 import { resourceTags } from "./tags";
-import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, RDS_GLOBAL_CA_BUNDLE_URL, viaBastion } from "../host/facts";
+import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, RDS_GLOBAL_CA_BUNDLE_URL, controllerFacts, viaBastion } from "../host/facts";
 import { Alarms } from "./alarms";
 import { UbuntuAmis } from "./ami";
 import { Bastion } from "./bastion";
@@ -254,15 +254,7 @@ export class AwsFootprint extends pulumi.ComponentResource {
         }
 
         this.facts = {
-            controllers: controllers.hosts.map((h) => ({
-                index: h.index,
-                name: h.name,
-                hostname: h.hostname,
-                privateIp: h.privateIp,
-                zone: h.zone,
-                ssh: throughBastion(h.privateIp, h.hostPublicKey),
-                instance: h.instance,
-            })),
+            controllers: controllerFacts(controllers.hosts, throughBastion),
             relays: relaysInOrder.map(({ relay, host }) => ({
                 name: relay.name,
                 region: relay.region,

@@ -4,6 +4,7 @@
 // load-balanced instance group, and a group in use by a backend service cannot be deleted: groups stay one per
 // zone, their membership changes in place.
 import * as pulumi from "@pulumi/pulumi";
+import type { LaunchedController } from "../host/facts";
 import * as gcp from "@pulumi/gcp";
 import { Settings } from "../config/types";
 import { controllerHostname, controllerName } from "../config/naming";
@@ -29,16 +30,7 @@ export interface ControllersArgs {
     readonly afterInstance?: AfterInstance;
 }
 
-export interface ControllerHost {
-    readonly index: number;
-    readonly name: string;
-    readonly hostname: string;
-    readonly instance: gcp.compute.Instance;
-    readonly privateIp: pulumi.Output<string>;
-    readonly zone: pulumi.Output<string>;
-    /** Public half of its SSH host key (pinned by every connection). */
-    readonly hostPublicKey: pulumi.Output<string>;
-}
+export type ControllerHost = LaunchedController<gcp.compute.Instance>;
 
 export class Controllers extends pulumi.ComponentResource {
     readonly hosts: readonly ControllerHost[];

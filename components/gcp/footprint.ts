@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as gcp from "@pulumi/gcp";
 import { Settings } from "../config/types";
 import { relayAddress, relayHostName } from "../config/naming";
-import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, viaBastion } from "../host/facts";
+import { DATABASE_NAMES, FootprintFacts, InstanceGateFactory, controllerFacts, viaBastion } from "../host/facts";
 import { relayRegions } from "../aws/providers";
 import { roundRobinSlot } from "../aws/zones";
 import { Bastion } from "./bastion";
@@ -188,15 +188,7 @@ export class GcpFootprint extends pulumi.ComponentResource {
         });
 
         this.facts = {
-            controllers: controllers.hosts.map((h) => ({
-                index: h.index,
-                name: h.name,
-                hostname: h.hostname,
-                privateIp: h.privateIp,
-                zone: h.zone,
-                ssh: throughBastion(h.privateIp, h.hostPublicKey),
-                instance: h.instance,
-            })),
+            controllers: controllerFacts(controllers.hosts, throughBastion),
             relays: settings.relays.map((relay, i) => ({
                 name: relay.name,
                 region: relay.region,

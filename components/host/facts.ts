@@ -51,6 +51,34 @@ export interface ControllerFacts {
     readonly instance: pulumi.Resource;
 }
 
+/** A controller as a footprint launched it; `I` is the cloud's instance resource. */
+export interface LaunchedController<I extends pulumi.Resource = pulumi.Resource> {
+    readonly index: number;
+    readonly name: string;
+    readonly hostname: string;
+    readonly instance: I;
+    readonly privateIp: pulumi.Output<string>;
+    readonly zone: pulumi.Output<string>;
+    /** Public half of its SSH host key (pinned by every connection). */
+    readonly hostPublicKey: pulumi.Output<string>;
+}
+
+/** The host layer's controllers: each reached at its private address through `route` (the bastion). */
+export function controllerFacts(
+    hosts: readonly LaunchedController[],
+    route: (host: pulumi.Input<string>, hostKey: pulumi.Input<string>) => SshRoute,
+): ControllerFacts[] {
+    return hosts.map((h) => ({
+        index: h.index,
+        name: h.name,
+        hostname: h.hostname,
+        privateIp: h.privateIp,
+        zone: h.zone,
+        ssh: route(h.privateIp, h.hostPublicKey),
+        instance: h.instance,
+    }));
+}
+
 export interface RelayFacts {
     readonly name: string;
     readonly region: string;
